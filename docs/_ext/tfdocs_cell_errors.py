@@ -1,0 +1,162 @@
+"""Report a failing notebook cell by the file and line it came from.
+
+When a cell raises or times out, myst-nb only says "Executing notebook failed:
+CellExecutionError". This extension finds the failing cell in the executed
+notebook, maps it back through myst-nb's source map to the line of the
+``.md`` file (the line inside the cell when the traceback names one), and
+reports ``docs/page.md:LINE: WARNING: ValueError: message`` with the traceback,
+which ``-W`` turns into a failed build. It also
+
+* puts a "this page failed to execute" admonition at the top of the page, so a
+  page built with ``--keep-going`` can never pass for a successful one;
+* re-reads every failed page on the next build, so an unchanged broken page
+  cannot slip through on a warm environment.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import nbformat
+from docutils import nodes
+from myst_nb.sphinx_ import NbMetadataCollector
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_FRAME = re.compile(r"Cell In\[(?P<count>\d+)\], line (?P<line>\d+)")
+
+
+class CellFailure(NamedTuple):
+    """Where a notebook page failed and why."""
+
+    line: int
+    summary: str
+    traceback: str
+
+
+def locate_failure(
+    notebook: nbformat.NotebookNode, source_lines: list[str], error: str, timeout: int
+) -> CellFailure:
+    """Find the failing cell of an executed notebook and its line in the source.
+
+    The failing cell is the last code cell that started executing; its line is
+    the cell's own line reported by the traceback, offset by where the cell's
+    code starts in the ``.md`` file.
+    """
+    index, cell = next(
+        (i, c)
+        for i, c in reversed(list(enumerate(notebook.cells)))
+        if c.cell_type == "code" and c.get("execution_count") is not None
+    )
+    first_code_line = _first_code_line(notebook, index, cell.source, source_lines)
+    failure = next((o for o in cell.outputs if o.output_type == "error"), None)
+    if failure is None:
+        summary = f"{error}: the cell did not finish within {timeout} s"
+        return CellFailure(first_code_line, summary, cell.source)
+    traceback = ANSI_ESCAPE.sub("", "\n".join(failure.traceback))
+    frames = [
+        int(m["line"])
+        for m in CELL_FRAME.finditer(traceback)
+        if int(m["count"]) == cell.execution_count
+    ]
+    line = first_code_line + (frames[0] - 1 if frames else 0)
+    return CellFailure(line, f"{failure.ename}: {failure.evalue}", traceback)
+
+
+def _first_code_line(
+    notebook: nbformat.NotebookNode, index: int, source: str, lines: list[str]
+) -> int:
+    """Return the 1-based line of the first line of code of cell ``index``."""
+    source_map = notebook.metadata.get("source_map")
+    if not source_map:  # an .ipynb page: count cells, as myst-nb does
+        return index + 1
+    after_fence = source_map[index]  # 0-based index of the line after the fence
+    first = source.split("\n", 1)[0]
+    for offset, text in enumerate(lines[after_fence:], start=after_fence):
+        if text == first:
+            return offset + 1
+    return after_fence
+
+
+def report_failed_cell(app: Sphinx, doctree: nodes.document) -> None:
+    """Warn with file, line and exception when this page's notebook failed."""
+    env = app.env
+    docname = env.docname
+    exec_data = NbMetadataCollector.get_doc_data(env).get(docname, {}).get("exec_data")
+    if not exec_data or exec_data["succeeded"]:
+        return
+    executed = Path(env.mystnb_config.output_folder, f"{docname}.ipynb")
+    notebook = nbformat.read(executed, as_version=4)
+    source_path = Path(env.doc2path(docname))
+    source_lines = source_path.read_text(encoding="utf-8").splitlines()
+    failure = locate_failure(
+        notebook, source_lines, exec_data["error"], app.config.nb_execution_timeout
+    )
+    env.tfdocs_failed_docs.add(docname)
+    logger.warning(
+        "%s\n%s",
+        failure.summary,
+        _indent(failure.traceback),
+        location=(docname, failure.line),
+        type="tfdocs",
+        subtype="cell",
+    )
+    banner = nodes.danger()
+    banner += nodes.paragraph(
+        text=f"This page failed to execute at line {failure.line} of "
+        f"{source_path.name}: {failure.summary}"
+    )
+    doctree.insert(0, banner)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.strip().splitlines())
+
+
+def init_failed_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Make sure the environment carries the set of failed pages."""
+    if not hasattr(env, "tfdocs_failed_docs"):
+        env.tfdocs_failed_docs = set()
+
+
+def reread_failed_docs(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
+) -> list[str]:
+    """Read again every page that failed last time, even if unchanged."""
+    return sorted(getattr(env, "tfdocs_failed_docs", set()) - removed)
+
+
+def purge_failed_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Forget a page's failure before it is read again."""
+    getattr(env, "tfdocs_failed_docs", set()).discard(docname)
+
+
+def merge_failed_docs(
+    app: Sphinx,
+    env: BuildEnvironment,
+    docnames: set[str],
+    other: BuildEnvironment,
+) -> None:
+    """Collect failures found by parallel readers."""
+    env.tfdocs_failed_docs |= getattr(other, "tfdocs_failed_docs", set())
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Connect the failure reporter to the build."""
+    app.setup_extension("myst_nb")
+    app.connect("env-before-read-docs", init_failed_docs)
+    app.connect("env-get-outdated", reread_failed_docs)
+    app.connect("env-purge-doc", purge_failed_doc)
+    app.connect("env-merge-info", merge_failed_docs)
+    app.connect("doctree-read", report_failed_cell)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,62 @@
+"""Show captured output the way a terminal would have shown it.
+
+Keras progress bars (and tqdm, and anything else that animates a line) redraw
+themselves with carriage returns and backspaces. A browser prints those bytes
+as-is, so a page would show every intermediate frame glued together with
+control characters in between. This extension replays the ``\\r`` and ``\\b``
+in every literal block of a read document, for myst-nb cell outputs and
+sphinx-gallery's captured output alike, keeping only the final frame.
+
+Written here because it is a dozen lines; a terminal-emulator dependency
+(such as ``pyte``) would be far heavier than the job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+CONTROL_CHARACTERS = ("\r", "\b")
+
+
+def replay_terminal(text: str) -> str:
+    r"""Apply carriage returns and backspaces as a terminal would.
+
+    >>> replay_terminal("1/3 [=>  ]\b\b\b\b\b\b\b\b\b\b\r3/3 [====]\nnext")
+    '3/3 [====]\nnext'
+    """
+    return "\n".join(_replay_line(line) for line in text.split("\n"))
+
+
+def _replay_line(line: str) -> str:
+    screen: list[str] = []
+    cursor = 0
+    for char in line:
+        if char == "\r":
+            cursor = 0
+        elif char == "\b":
+            cursor = max(cursor - 1, 0)
+        else:
+            if cursor < len(screen):
+                screen[cursor] = char
+            else:
+                screen.append(char)
+            cursor += 1
+    return "".join(screen).rstrip()
+
+
+def clean_literal_blocks(app: Sphinx, doctree: nodes.document) -> None:
+    """Replace each literal block that holds control characters by its replay."""
+    for block in doctree.findall(nodes.literal_block):
+        text = block.astext()
+        if any(char in text for char in CONTROL_CHARACTERS):
+            block.children = [nodes.Text(replay_terminal(text))]
+            block.rawsource = replay_terminal(text)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the doctree pass."""
+    app.connect("doctree-read", clean_literal_blocks)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,86 @@
+"""Sessions that build, test and lint tfdocs.
+
+Every session installs the project and one dependency group from ``uv.lock``
+with ``uv sync --locked``, so what runs here is exactly what produced the site.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests", "docs"]
+
+ROOT = Path(__file__).parent
+BUILD = ROOT / "_build"
+# Strict: warnings are errors, every failure is shown, broken references warn.
+SPHINX_STRICT = ["-W", "--keep-going", "-n"]
+SPHINX_DIRS = ["-c", ".", "-d", str(BUILD / "doctrees"), "docs"]
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into _build/html, executing every page and example."""
+    _sync(session, "docs")
+    session.run(
+        "sphinx-build", "-b", "html", *SPHINX_STRICT, *SPHINX_DIRS,
+        str(BUILD / "html"), *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite, doctests of src/ included, with coverage."""
+    _sync(session, "test")
+    session.run(
+        "pytest", "--cov", "--cov-report=term-missing:skip-covered",
+        "--cov-fail-under=90", *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff."""
+    _sync(session, "lint", project=False)
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Preview the site with live reload while editing (sphinx-autobuild)."""
+    _sync(session, "serve")
+    session.run(
+        "sphinx-autobuild", *SPHINX_DIRS, str(BUILD / "html"),
+        "--watch", "src", "--watch", "examples", "--ignore", "*/auto_examples/*",
+        *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session(venv_backend="none")
+def clean(session: nox.Session) -> None:
+    """Delete the build folder and every cache (executed outputs included)."""
+    for path in (BUILD, ROOT / "docs" / "auto_examples"):
+        session.log(f"removing {path}")
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Refresh uv.lock after a change of the dependencies in pyproject.toml."""
+    session.install("uv")
+    session.run("uv", "lock", *session.posargs)
+
+
+def _sync(session: nox.Session, group: str, *, project: bool = True) -> None:
+    """Install the locked dependencies of ``group`` (and the project) into the venv."""
+    session.run_install(
+        "uv", "sync", "--locked", "--no-default-groups", "--group", group,
+        *([] if project else ["--no-install-project"]),
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+    )  # fmt: skip

@@ -1,0 +1,13 @@
+"""Fixtures shared by the tests: fixture sites built once per module."""
+
+from __future__ import annotations
+
+import pytest
+from sitebuild import SITES, SiteBuild, build_site
+
+
+@pytest.fixture(scope="module")
+def clean_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+    """The base site plus a noisy page and a noisy gallery example, built once."""
+    pages = sorted((SITES / "clean").glob("*/*.*"))
+    return build_site(tmp_path_factory.mktemp("clean"), *pages)

@@ -1,0 +1,55 @@
+"""Build tiny fixture sites with the project's real ``conf.py``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+ROOT = Path(__file__).parents[1]
+SITES = Path(__file__).parent / "sites"
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """The result of one ``sphinx-build`` run of a fixture site."""
+
+    root: Path
+    returncode: int
+    output: str
+
+    @property
+    def html(self) -> Path:
+        """The folder the HTML was written to."""
+        return self.root / "_build" / "html"
+
+
+def build_site(root: Path, *pages: Path) -> SiteBuild:
+    """Build the base fixture site plus ``pages`` strictly, as ``nox -s docs`` does.
+
+    ``.py`` files go to the gallery, everything else to ``docs/``. Building twice
+    in the same ``root`` reuses the previous build's environment and caches.
+    """
+    if not (root / "docs").exists():
+        shutil.copytree(SITES / "base", root, dirs_exist_ok=True)
+        for page in pages:
+            folder = "examples" if page.suffix == ".py" else "docs"
+            shutil.copy(page, root / folder / page.name)
+    command = [
+        sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n",
+        "-c", str(ROOT), "-d", str(root / "_build" / "doctrees"),
+        str(root / "docs"), str(root / "_build" / "html"),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, check=False
+    )
+    return SiteBuild(root, result.returncode, result.stdout + result.stderr)
+
+
+def marked_line(path: Path, marker: str = "fails here") -> int:
+    """Return the 1-based number of the line of ``path`` that holds ``marker``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if marker in line)

@@ -1,0 +1,40 @@
+"""A successful build leaves no log lines or control characters on the pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sitebuild import SiteBuild
+
+pytestmark = pytest.mark.slow
+
+TEXT_SUFFIXES = {".html", ".txt", ".js", ".ipynb", ".py", ".md", ".json"}
+NOISE = re.compile(r"absl::InitializeLog|oneDNN custom operations|cuda_|\x08|\r")
+
+
+def test_build_succeeds(clean_site: SiteBuild) -> None:
+    assert clean_site.returncode == 0, clean_site.output
+
+
+def test_no_log_lines_or_control_characters(clean_site: SiteBuild) -> None:
+    noisy = [
+        path.relative_to(clean_site.html).as_posix()
+        for path in clean_site.html.rglob("*")
+        if path.suffix in TEXT_SUFFIXES
+        and NOISE.search(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert noisy == []
+
+
+@pytest.mark.parametrize("page", ["noisy.html", "auto_examples/plot_noisy.html"])
+def test_progress_bar_keeps_its_last_frame(clean_site: SiteBuild, page: str) -> None:
+    html = (clean_site.html / page).read_text(encoding="utf-8")
+    assert "Epoch 2/2" in html
+    assert html.count("8/8") == 2  # one final frame per epoch, not one per step
+
+
+def test_carriage_returns_replayed(clean_site: SiteBuild) -> None:
+    html = (clean_site.html / "noisy.html").read_text(encoding="utf-8")
+    assert "loading 100%" in html
+    assert "loading   0%" not in html

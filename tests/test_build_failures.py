@@ -1,0 +1,54 @@
+"""A broken page or example fails the build with its file, line and exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sitebuild import SITES, SiteBuild, build_site, marked_line
+
+pytestmark = pytest.mark.slow
+
+FAILURES = SITES / "failures"
+CASES = {
+    "exception.md": "ValueError: negative input: -1",
+    "shape_mismatch.md": "InvalidArgumentError: ",
+    "name_error.md": "NameError: name 'undefined_name' is not defined",
+    "hanging_cell.md": "the cell did not finish within 3 s",
+    "broken_xref.md": "undefined label: 'no-such-label'",
+    "plot_failing.py": "ValueError: cannot reshape array of size 3",
+}
+
+
+def _location(page: Path) -> str:
+    line = marked_line(page)
+    if page.suffix == ".py":
+        return f'{page.name}", line {line}'
+    return f"{page.name}:{line}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_failure_names_file_line_and_exception(tmp_path: Path, name: str) -> None:
+    page = FAILURES / name
+    build = build_site(tmp_path, page)
+    assert build.returncode != 0, build.output
+    assert _location(page) in build.output, build.output
+    assert CASES[name] in build.output, build.output
+
+
+def test_failed_page_is_marked_and_fails_again_unchanged(tmp_path: Path) -> None:
+    page = FAILURES / "exception.md"
+    first = build_site(tmp_path, page)
+    html = (first.html / "exception.html").read_text(encoding="utf-8")
+    assert "This page failed to execute" in html
+    second = build_site(tmp_path)
+    assert second.returncode != 0, second.output
+    assert _location(page) in second.output, second.output
+
+
+def test_failing_example_fails_again_unchanged(tmp_path: Path) -> None:
+    page = FAILURES / "plot_failing.py"
+    build_site(tmp_path, page)
+    second = build_site(tmp_path)
+    assert second.returncode != 0, second.output
+    assert _location(page) in second.output, second.output
