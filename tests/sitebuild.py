@@ -8,7 +8,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-
 ROOT = Path(__file__).parents[1]
 SITES = Path(__file__).parent / "sites"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitebuild import SITES, SiteBuild, build_site, marked_line
+
+from sitebuild import SITES, build_site, marked_line
 
 pytestmark = pytest.mark.slow
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+
 from tfdocs_cell_errors import locate_failure
 
 SOURCE = """\

@@ -7,6 +7,7 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
+
 from tfdocs_terminal import clean_literal_blocks, replay_terminal
 
 

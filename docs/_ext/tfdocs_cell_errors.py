@@ -56,8 +56,13 @@ def locate_failure(
     )
     first_code_line = _first_code_line(notebook, index, cell.source, source_lines)
     failure = next((o for o in cell.outputs if o.output_type == "error"), None)
-    if failure is None:
+    if error == "CellTimeoutError":
         summary = f"{error}: the cell did not finish within {timeout} s"
+    elif failure is not None:
+        summary = f"{failure.ename}: {failure.evalue}"
+    else:
+        summary = error
+    if failure is None:
         return CellFailure(first_code_line, summary, cell.source)
     traceback = ANSI_ESCAPE.sub("", "\n".join(failure.traceback))
     frames = [
@@ -66,7 +71,7 @@ def locate_failure(
         if int(m["count"]) == cell.execution_count
     ]
     line = first_code_line + (frames[0] - 1 if frames else 0)
-    return CellFailure(line, f"{failure.ename}: {failure.evalue}", traceback)
+    return CellFailure(line, summary, traceback)
 
 
 def _first_code_line(
@@ -95,9 +100,10 @@ def report_failed_cell(app: Sphinx, doctree: nodes.document) -> None:
     notebook = nbformat.read(executed, as_version=4)
     source_path = Path(env.doc2path(docname))
     source_lines = source_path.read_text(encoding="utf-8").splitlines()
-    failure = locate_failure(
-        notebook, source_lines, exec_data["error"], app.config.nb_execution_timeout
+    timeout = notebook.metadata.get("mystnb", {}).get(
+        "execution_timeout", app.config.nb_execution_timeout
     )
+    failure = locate_failure(notebook, source_lines, exec_data["error"], timeout)
     env.tfdocs_failed_docs.add(docname)
     logger.warning(
         "%s\n%s",
