@@ -22,6 +22,7 @@ version = release
 extensions = [
     "myst_nb",
     "sphinx_gallery.gen_gallery",
+    "sphinx-mathjax-offline",  # the site serves MathJax itself (offline rule)
     "tfdocs_environment",
     "tfdocs_cell_errors",
     "tfdocs_terminal",
@@ -54,6 +55,8 @@ sphinx_gallery_conf = {
     "reset_modules": ("matplotlib", "tfdocs_helpers.seeding.reset_gallery_state"),
     "reset_modules_order": "before",
     "capture_repr": ("_repr_html_", "__repr__"),
+    # Plot helpers return an Axes; their figure is captured, not their repr.
+    "ignore_repr_types": r"matplotlib[.](axes|figure|text|lines|collections|image)",
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
     "remove_config_comments": True,

@@ -6,6 +6,9 @@ import pytest
 
 from sitebuild import SITES, SiteBuild, build_site
 
+# Fixture sites are built by Sphinx, not collected by pytest.
+collect_ignore = ["sites"]
+
 
 @pytest.fixture(scope="module")
 def clean_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:

@@ -28,6 +28,15 @@ def test_no_log_lines_or_control_characters(clean_site: SiteBuild) -> None:
     assert noisy == []
 
 
+def test_pages_load_nothing_from_other_hosts(clean_site: SiteBuild) -> None:
+    external = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?//")
+    pages = sorted(clean_site.html.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert not external.search(page.read_text(encoding="utf-8")), page.name
+    assert (clean_site.html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
 @pytest.mark.parametrize("page", ["noisy.html", "auto_examples/plot_noisy.html"])
 def test_progress_bar_keeps_its_last_frame(clean_site: SiteBuild, page: str) -> None:
     html = (clean_site.html / page).read_text(encoding="utf-8")

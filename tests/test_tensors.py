@@ -7,6 +7,7 @@ import io
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -568,8 +569,7 @@ def test_sparse_without_values() -> None:
     ],
     ids=["rank3", "strings", "ragged", "sparse", "image"],
 )
-def test_same_input_gives_identical_html(make: object) -> None:
-    assert callable(make)
+def test_same_input_gives_identical_html(make: Callable[[], object]) -> None:
     assert show_tensor(make(), name="t").html == show_tensor(make(), name="t").html
 
 

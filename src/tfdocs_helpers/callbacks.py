@@ -29,7 +29,8 @@ _EPOCH_LOGGER_DOC = """Print one short, deterministic line of metrics per epoch.
         Print every ``every`` epochs. The final epoch is always printed when
         ``fit`` knows the number of epochs.
     precision : int, default 4
-        Decimals shown for each value.
+        Decimals shown for each value. A value too small to show in that many
+        decimals (a loss of ``3e-7``) is shown in scientific notation instead.
     metrics : str or sequence of str, optional
         Show only these metrics. A name such as ``"accuracy"`` also selects
         ``"val_accuracy"``; a ``val_`` name selects only the validation value.
@@ -128,8 +129,19 @@ def _format_line(
             value = float(logs[key])
         except (TypeError, ValueError):  # not a scalar number: leave it out
             continue
-        parts.append(f"{key} {value:.{precision}f}")
+        parts.append(f"{key} {_format_value(value, precision)}")
     return "  ".join(parts)
+
+
+def _format_value(value: float, precision: int) -> str:
+    """Show ``precision`` decimals, or scientific notation when that shows only 0s.
+
+    >>> _format_value(0.41234, 4), _format_value(3.2e-7, 4), _format_value(0.0, 4)
+    ('0.4123', '3.200e-07', '0.0000')
+    """
+    if value != 0 and abs(value) < 0.5 * 10**-precision:
+        return f"{value:.{max(precision - 1, 0)}e}"
+    return f"{value:.{precision}f}"
 
 
 @functools.cache

@@ -6,8 +6,7 @@ placement) and draws it as inline SVG that reads on light and dark pages.
 :class:`Diagram` holds the nodes, the edges and the SVG, and shows itself in
 notebooks and on the documentation site.
 
-Why our own layout: Graphviz/pydot need a system binary and grandalf is
-unmaintained, while a layered layout for small graphs fits in 150 lines.
+Why our own layout: Graphviz/pydot need a system binary, grandalf is unmaintained.
 """
 
 from __future__ import annotations
@@ -46,7 +45,13 @@ _SVG_NS = "http://www.w3.org/2000/svg"
 
 
 class Node(NamedTuple):
-    """One box: a unique ``id``, a ``title``, ``subtitle`` lines and a ``kind``."""
+    """One box: a unique ``id``, a ``title``, ``subtitle`` lines and a ``kind``.
+
+    Examples
+    --------
+    >>> Node("x", "Placeholder", ("x",), "input").kind
+    'input'
+    """
 
     id: str
     title: str
@@ -55,7 +60,13 @@ class Node(NamedTuple):
 
 
 class Edge(NamedTuple):
-    """One arrow from node ``src`` to node ``dst`` with a short ``label``."""
+    """One arrow from node ``src`` to node ``dst`` with a short ``label``.
+
+    Examples
+    --------
+    >>> Edge("x", "y", "float32 (2,)").label
+    'float32 (2,)'
+    """
 
     src: str
     dst: str
@@ -137,9 +148,10 @@ def _box_size(node: Node) -> Point:
 
 
 def _layering(nodes: list[Node], pairs: list[Pair]) -> dict[str, int]:
-    """Longest path from a source (Kahn order), then lower non-input sources.
+    """Longest path from a source (Kahn order); what no input feeds sinks.
 
-    Constants and variables move down to just above their first consumer.
+    Nodes that no ``"input"`` node reaches (constants, variables and the ops
+    that only read them) move down to just above their first consumer.
     """
     succ: dict[str, list[str]] = defaultdict(list)
     indeg = dict.fromkeys((n.id for n in nodes), 0)
@@ -158,9 +170,12 @@ def _layering(nodes: list[Node], pairs: list[Pair]) -> dict[str, int]:
         stuck = ", ".join(n.id for n in nodes if indeg[n.id] > 0)
         msg = f"render_diagram() needs an acyclic graph; cycle through: {stuck}"
         raise ValueError(msg)
-    sources = {n.id for n in nodes if n.kind != "input"} - {d for _, d in pairs}
-    for v in sources & set(succ):
-        layer[v] = min(layer[d] for d in succ[v]) - 1
+    fed = {n.id for n in nodes if n.kind == "input"}
+    for v in queue:  # topological order: reach everything the inputs feed
+        fed.update(succ[v] if v in fed else ())
+    for v in reversed(queue):
+        if v not in fed and succ[v]:
+            layer[v] = min(layer[d] for d in succ[v]) - 1
     used = sorted(set(layer.values()))
     return {v: used.index(r) for v, r in layer.items()}
 

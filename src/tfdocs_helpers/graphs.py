@@ -124,7 +124,7 @@ def _concrete(fn: object, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if callable(fn):
         msg = (
             "graph_diagram(fn=...) expects a tf.function or a concrete function; "
-            f"got the plain Python function {_name(fn)!r}. Wrap it first: "
+            f"got the plain Python callable {_name(fn)!r}. Wrap it first: "
             f"graph_diagram(tf.function({_name(fn)}), ...)"
         )
         raise TypeError(msg)

@@ -157,17 +157,18 @@ def _mark_best(ax: Axes, values: np.ndarray, name: str, color: ColorType) -> Non
     index = int(np.nanargmin(values) if lower else np.nanargmax(values))
     epoch, best = index + 1, float(values[index])
     ax.scatter([epoch], [best], s=36, color=color, edgecolors="black", zorder=3)
-    # Text away from the curve (below a minimum, above a maximum), towards the
-    # middle of the x range, and staggered so that nearby bests stay readable.
+    # Text inside the axes (above a minimum, below a maximum, where the curve
+    # has already been), towards the middle of the x range, and staggered so
+    # that nearby bests stay readable.
     left = index >= values.size / 2
-    dy = (6 + 10 * (len(ax.texts) % 3)) * (-1 if lower else 1)
+    dy = (6 + 10 * (len(ax.texts) % 3)) * (1 if lower else -1)
     ax.annotate(
         f"best {best:.4g} @ {epoch}",
         (epoch, best),
         xytext=(-4 if left else 4, dy),
         textcoords="offset points",
         ha="right" if left else "left",
-        va="top" if lower else "bottom",
+        va="bottom" if lower else "top",
         fontsize="small",
         color=color,
     )
