@@ -27,6 +27,7 @@ extensions = [
     "tfdocs_cell_errors",
     "tfdocs_terminal",
     "tfdocs_only",
+    "tfdocs_fingerprint",
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
@@ -36,7 +37,8 @@ exclude_patterns = ["_ext", "auto_examples/**.ipynb"]
 
 # -- Execution ----------------------------------------------------------------
 # Pages execute at build time; their outputs are cached with jupyter-cache in
-# _build/.jupyter_cache. TFDOCS_ONLY=<regex> executes only the matching pages
+# _build/.jupyter_cache/<fingerprint of the helpers and library versions>
+# (docs/_ext/tfdocs_fingerprint.py). TFDOCS_ONLY=<regex> executes only the matching pages
 # and gallery scripts (docs/_ext/tfdocs_only.py).
 nb_execution_mode = "cache"
 nb_execution_timeout = 120  # seconds per cell; a page may set a lower one

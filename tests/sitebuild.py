@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,11 +27,14 @@ class SiteBuild:
         return self.root / "_build" / "html"
 
 
-def build_site(root: Path, *pages: Path) -> SiteBuild:
+def build_site(
+    root: Path, *pages: Path, env: dict[str, str] | None = None
+) -> SiteBuild:
     """Build the base fixture site plus ``pages`` strictly, as ``nox -s docs`` does.
 
     ``.py`` files go to the gallery, everything else to ``docs/``. Building twice
     in the same ``root`` reuses the previous build's environment and caches.
+    ``env`` adds to the environment of the build.
     """
     if not (root / "docs").exists():
         shutil.copytree(SITES / "base", root, dirs_exist_ok=True)
@@ -43,7 +47,12 @@ def build_site(root: Path, *pages: Path) -> SiteBuild:
         str(root / "docs"), str(root / "_build" / "html"),
     ]  # fmt: skip
     result = subprocess.run(
-        command, capture_output=True, text=True, timeout=600, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
     return SiteBuild(root, result.returncode, result.stdout + result.stderr)
 
