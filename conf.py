@@ -47,7 +47,7 @@ nb_execution_raise_on_error = False  # report every failure (tfdocs_cell_errors)
 nb_execution_show_tb = False  # tfdocs_cell_errors prints the traceback with a line
 nb_kernel_rgx_aliases = {"python3": "tfdocs"}  # see docs/_ext/tfdocs_environment.py
 nb_output_stderr = "warn"  # stderr on a page fails the strict build
-nb_merge_streams = True
+nb_merge_streams = False  # docs/_ext/tfdocs_terminal.py joins chunks exactly
 
 # -- Gallery ------------------------------------------------------------------
 sphinx_gallery_conf = {

@@ -48,3 +48,8 @@ def test_carriage_returns_replayed(clean_site: SiteBuild) -> None:
     html = (clean_site.html / "noisy.html").read_text(encoding="utf-8")
     assert "loading 100%" in html
     assert "loading   0%" not in html
+
+
+def test_stream_chunks_are_joined_exactly(clean_site: SiteBuild) -> None:
+    html = (clean_site.html / "noisy.html").read_text(encoding="utf-8")
+    assert "one two three done" in html

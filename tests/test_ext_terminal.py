@@ -35,3 +35,17 @@ def test_clean_literal_blocks_rewrites_only_blocks_with_control_characters() -> 
     assert noisy.astext() == "b"
     assert noisy.rawsource == "b"
     assert quiet.astext() == "x = 1"
+
+
+def test_adjacent_chunks_of_one_stream_are_joined() -> None:
+    document = new_document("<test>", get_default_settings(Parser))
+    container = nodes.container()
+    chunks = ["one ", "two ", "three\n"]
+    for chunk in chunks:
+        container += nodes.literal_block(chunk, chunk, classes=["output", "stream"])
+    container += nodes.literal_block("oops\n", "oops\n", classes=["output", "stderr"])
+    container += nodes.literal_block("x = 1", "x = 1")
+    document += container
+    clean_literal_blocks(None, document)  # type: ignore[arg-type]
+    texts = [block.astext() for block in container.children]
+    assert texts == ["one two three\n", "oops\n", "x = 1"]

@@ -1,5 +1,12 @@
 """Show captured output the way a terminal would have shown it.
 
+A kernel sends what a cell prints in chunks, split wherever the stream happened
+to be flushed, so the number of chunks varies from run to run. myst-nb's own
+merging (``nb_merge_streams``) strips each chunk and adds a newline, which turns
+``print(a, b)`` into two lines whenever a flush falls in between. With that
+option off, this extension joins adjacent chunks of the same stream exactly as
+they were written, so a page's text output does not depend on timing.
+
 Keras progress bars (and tqdm, and anything else that animates a line) redraw
 themselves with carriage returns and backspaces. A browser prints those bytes
 as-is, so a page would show every intermediate frame glued together with
@@ -47,8 +54,35 @@ def _replay_line(line: str) -> str:
     return "".join(screen).rstrip()
 
 
+def merge_stream_chunks(doctree: nodes.document) -> None:
+    """Join each run of adjacent myst-nb output blocks of one stream into one."""
+    merged: set[int] = set()  # ids of blocks already folded into a previous one
+    for block in list(doctree.findall(nodes.literal_block)):
+        stream = _stream(block)
+        if stream is None or id(block) in merged:
+            continue
+        text = block.astext()
+        follower = block.next_node(descend=False, siblings=True)
+        while isinstance(follower, nodes.literal_block) and _stream(follower) == stream:
+            text += follower.astext()
+            merged.add(id(follower))
+            follower.parent.remove(follower)
+            follower = block.next_node(descend=False, siblings=True)
+        if text != block.astext():
+            block.children = [nodes.Text(text)]
+            block.rawsource = text
+
+
+def _stream(block: nodes.literal_block) -> str | None:
+    classes = block.get("classes", [])
+    if "output" not in classes:
+        return None
+    return next((name for name in ("stream", "stderr") if name in classes), None)
+
+
 def clean_literal_blocks(app: Sphinx, doctree: nodes.document) -> None:
-    """Replace each literal block that holds control characters by its replay."""
+    """Merge stream chunks, then replace control characters by their replay."""
+    merge_stream_chunks(doctree)
     for block in doctree.findall(nodes.literal_block):
         text = block.astext()
         if any(char in text for char in CONTROL_CHARACTERS):
