@@ -38,8 +38,9 @@ def tests(session: nox.Session) -> None:
     """Run the test suite, doctests of src/ included, with coverage."""
     _sync(session, "test")
     session.run(
-        "pytest", "--cov", "--cov-report=term-missing:skip-covered",
-        "--cov-fail-under=90", *session.posargs,
+        "pytest", "--numprocesses=2", "--dist=loadfile",
+        "--cov", "--cov-report=term-missing:skip-covered", "--cov-fail-under=90",
+        *session.posargs,
     )  # fmt: skip
 
 
