@@ -37,6 +37,16 @@ def test_failure_names_file_line_and_exception(tmp_path: Path, name: str) -> Non
     assert CASES[name] in build.output, build.output
 
 
+def test_tensorflow_log_line_on_a_page_fails_the_build(tmp_path: Path) -> None:
+    build = build_site(tmp_path, FAILURES / "log_line.md")
+    assert build.returncode != 0, build.output
+    assert "log_line.md:" in build.output, build.output
+    assert (
+        "TensorFlow log line in a cell's output: "
+        "WARNING:tensorflow:this warning fails here"
+    ) in build.output, build.output
+
+
 def test_failed_page_is_marked_and_fails_again_unchanged(tmp_path: Path) -> None:
     page = FAILURES / "exception.md"
     first = build_site(tmp_path, page)

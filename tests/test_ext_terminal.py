@@ -8,7 +8,7 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 
-from tfdocs_terminal import clean_literal_blocks, replay_terminal
+from tfdocs_terminal import clean_literal_blocks, leaked_log_lines, replay_terminal
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,13 @@ def test_adjacent_chunks_of_one_stream_are_joined() -> None:
     clean_literal_blocks(None, document)  # type: ignore[arg-type]
     texts = [block.astext() for block in container.children]
     assert texts == ["one two three\n", "oops\n", "x = 1"]
+
+
+def test_leaked_log_lines_are_found() -> None:
+    text = (
+        "loss 0.1\nINFO:tensorflow:Assets written\nWARNING:absl:x\nnot INFO:tensorflow"
+    )
+    assert leaked_log_lines(text) == [
+        "INFO:tensorflow:Assets written",
+        "WARNING:absl:x",
+    ]

@@ -14,18 +14,27 @@ control characters in between. This extension replays the ``\\r`` and ``\\b``
 in every literal block of a read document, for myst-nb cell outputs and
 sphinx-gallery's captured output alike, keeping only the final frame.
 
+Inside a notebook kernel TensorFlow's Python logger writes to stdout, not stderr,
+so its warnings would slip past ``nb_output_stderr``; a ``WARNING:tensorflow``
+(or ``INFO:``/``ERROR:``, or ``absl``) line in any output fails the build here.
+
 Written here because it is a dozen lines; a terminal-emulator dependency
 (such as ``pyte``) would be far heavier than the job.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 CONTROL_CHARACTERS = ("\r", "\b")
+LOG_LINE = re.compile(r"^(?:INFO|WARNING|ERROR):(?:tensorflow|absl):.*$", re.MULTILINE)
 
 
 def replay_terminal(text: str) -> str:
@@ -80,11 +89,29 @@ def _stream(block: nodes.literal_block) -> str | None:
     return next((name for name in ("stream", "stderr") if name in classes), None)
 
 
+def leaked_log_lines(text: str) -> list[str]:
+    """Return the TensorFlow/absl log lines printed into ``text``.
+
+    >>> leaked_log_lines("ok\nWARNING:tensorflow:5 out of the last 5 calls ...\n")
+    ['WARNING:tensorflow:5 out of the last 5 calls ...']
+    """
+    return LOG_LINE.findall(text)
+
+
 def clean_literal_blocks(app: Sphinx, doctree: nodes.document) -> None:
-    """Merge stream chunks, then replace control characters by their replay."""
+    """Merge stream chunks, replay control characters, and flag leaked log lines."""
     merge_stream_chunks(doctree)
     for block in doctree.findall(nodes.literal_block):
         text = block.astext()
+        if _stream(block) is not None:
+            for line in leaked_log_lines(text):
+                logger.warning(
+                    "TensorFlow log line in a cell's output: %s",
+                    line,
+                    location=block,
+                    type="tfdocs",
+                    subtype="log",
+                )
         if any(char in text for char in CONTROL_CHARACTERS):
             block.children = [nodes.Text(replay_terminal(text))]
             block.rawsource = replay_terminal(text)
