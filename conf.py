@@ -78,6 +78,7 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "write_computation_times": False,
     "show_memory": False,
+    "min_reported_time": float("inf"),  # no run time on the pages: it varies
     "download_all_examples": False,
 }
 
