@@ -90,7 +90,7 @@ def _stream(block: nodes.literal_block) -> str | None:
 
 
 def leaked_log_lines(text: str) -> list[str]:
-    """Return the TensorFlow/absl log lines printed into ``text``.
+    r"""Return the TensorFlow/absl log lines printed into ``text``.
 
     >>> leaked_log_lines("ok\nWARNING:tensorflow:5 out of the last 5 calls ...\n")
     ['WARNING:tensorflow:5 out of the last 5 calls ...']
