@@ -64,11 +64,8 @@ def partition_notebook_cache(app: Sphinx, config: Config) -> None:
 def invalidate_stale_gallery(app: Sphinx) -> None:
     """Drop the gallery's MD5 records if they were made under another fingerprint."""
     fingerprint = app.tfdocs_fingerprint  # type: ignore[attr-defined]
-    gallery_dirs = app.config.sphinx_gallery_conf.get("gallery_dirs", [])
-    for gallery in [gallery_dirs] if isinstance(gallery_dirs, str) else gallery_dirs:
-        folder = Path(app.srcdir, gallery)
-        marker = folder / MARKER
-        if not folder.is_dir() or _read(marker) == fingerprint:
+    for folder in _gallery_folders(app):
+        if _read(folder / MARKER) == fingerprint:
             continue
         stale = sorted(folder.rglob("*.md5"))
         for record in stale:
@@ -83,11 +80,15 @@ def record_gallery_fingerprint(app: Sphinx, exception: Exception | None) -> None
     """Remember the fingerprint the gallery was just built with."""
     if exception is not None:
         return
+    for folder in _gallery_folders(app):
+        (folder / MARKER).write_text(app.tfdocs_fingerprint, encoding="utf-8")  # type: ignore[attr-defined]
+
+
+def _gallery_folders(app: Sphinx) -> list[Path]:
+    """The generated gallery folders that exist (sphinx-gallery's gallery_dirs)."""
     gallery_dirs = app.config.sphinx_gallery_conf.get("gallery_dirs", [])
-    for gallery in [gallery_dirs] if isinstance(gallery_dirs, str) else gallery_dirs:
-        folder = Path(app.srcdir, gallery)
-        if folder.is_dir():
-            (folder / MARKER).write_text(app.tfdocs_fingerprint, encoding="utf-8")  # type: ignore[attr-defined]
+    names = [gallery_dirs] if isinstance(gallery_dirs, str) else gallery_dirs
+    return [Path(app.srcdir, name) for name in names if Path(app.srcdir, name).is_dir()]
 
 
 def _read(path: Path) -> str | None:

@@ -113,8 +113,9 @@ def clean_literal_blocks(app: Sphinx, doctree: nodes.document) -> None:
                     subtype="log",
                 )
         if any(char in text for char in CONTROL_CHARACTERS):
-            block.children = [nodes.Text(replay_terminal(text))]
-            block.rawsource = replay_terminal(text)
+            shown = replay_terminal(text)
+            block.children = [nodes.Text(shown)]
+            block.rawsource = shown
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
