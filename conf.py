@@ -28,6 +28,7 @@ extensions = [
     "tfdocs_terminal",
     "tfdocs_only",
     "tfdocs_fingerprint",
+    "tfdocs_executor",
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
@@ -48,6 +49,9 @@ nb_execution_show_tb = False  # tfdocs_cell_errors prints the traceback with a l
 nb_kernel_rgx_aliases = {"python3": "tfdocs"}  # see docs/_ext/tfdocs_environment.py
 nb_output_stderr = "warn"  # stderr on a page fails the strict build
 nb_merge_streams = False  # docs/_ext/tfdocs_terminal.py joins chunks exactly
+# Pages missing from the cache execute on every core while the gallery runs, in
+# kernels forked from one that imported TensorFlow once (docs/_ext/tfdocs_executor.py).
+tfdocs_execution_workers = 0  # 0: one worker per core
 
 # -- Gallery ------------------------------------------------------------------
 sphinx_gallery_conf = {
@@ -55,8 +59,12 @@ sphinx_gallery_conf = {
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/plot_",
     "ignore_pattern": r"__init__\.py",
-    "reset_modules": ("matplotlib", "tfdocs_helpers.seeding.reset_gallery_state"),
-    "reset_modules_order": "before",
+    "reset_modules": (
+        "matplotlib",
+        "tfdocs_helpers.seeding.reset_gallery_state",
+        "tfdocs_executor.measure_example",  # time and peak memory of each example
+    ),
+    "reset_modules_order": "both",
     "capture_repr": ("_repr_html_", "__repr__"),
     # Plot helpers return an Axes; their figure is captured, not their repr.
     "ignore_repr_types": r"matplotlib[.](axes|figure|text|lines|collections|image)",

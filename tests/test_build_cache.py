@@ -13,7 +13,8 @@ from sitebuild import SITES, SiteBuild, build_site
 pytestmark = pytest.mark.slow
 
 PAGES = sorted((SITES / "clean").glob("*/*.*"))
-PAGE_EXECUTED = "Executing notebook using"
+PAGE_EXECUTED = "tfdocs: executed "  # docs/_ext/tfdocs_executor.py
+MYST_NB_EXECUTED = "Executing notebook using"
 GALLERY_EXECUTED = "successfully executed 1 out of 1 file"
 
 
@@ -43,6 +44,13 @@ def test_all_builds_succeed(builds: dict[str, SiteBuild]) -> None:
 def test_first_build_executes_everything(builds: dict[str, SiteBuild]) -> None:
     assert PAGE_EXECUTED in builds["first"].output
     assert GALLERY_EXECUTED in builds["first"].output
+
+
+def test_myst_nb_reuses_the_pages_executed_in_parallel(
+    builds: dict[str, SiteBuild],
+) -> None:
+    for build in builds.values():
+        assert MYST_NB_EXECUTED not in build.output
 
 
 def test_unchanged_tree_executes_nothing(builds: dict[str, SiteBuild]) -> None:
