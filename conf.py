@@ -29,6 +29,8 @@ extensions = [
     "tfdocs_only",
     "tfdocs_fingerprint",
     "tfdocs_executor",
+    "tfdocs_report",
+    "tfdocs_checks",
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work

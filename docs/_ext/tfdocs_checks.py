@@ -1,0 +1,160 @@
+"""Report pages and examples that ran suspiciously fast or produced no output.
+
+A failing cell breaks the build (``tfdocs_cell_errors``), and each page asserts
+its key results in hidden cells. This extension catches what neither sees: code
+that did not really run, or ran and showed nothing. It warns, with the file and
+line, so the strict build fails, when
+
+* a page or example took less than ``tfdocs_min_run_seconds`` (0.1 s): no page
+  that trains or plots anything with TensorFlow is that fast, so the run was
+  skipped or served from the wrong place;
+* a page's code cells produced no output at all;
+* a cell that creates a Matplotlib figure (``plt.subplots``, ``plt.figure`` …)
+  shows no image, or a cell that ends with a call to one of the site's renderers
+  (``show_tensor``, ``graph_diagram``, ``model_diagram``, ``tracing_summary``)
+  shows nothing rich (HTML or an image);
+* a gallery example produced no figure (every ``plot_*`` script plots).
+
+A cell tagged ``no-output-check`` is exempt from the cell rules.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+import tfdocs_executor
+
+__all__ = ["FIGURE_CALLS", "RENDERERS", "expected_output"]
+
+logger = logging.getLogger(__name__)
+
+#: ``plt.<name>(...)`` calls that create a figure the inline backend will show.
+FIGURE_CALLS = frozenset({"figure", "subplots", "subplot", "subplot_mosaic"})
+#: Helpers whose result, as a cell's last expression, renders as HTML or SVG.
+RENDERERS = frozenset({"show_tensor", "graph_diagram", "model_diagram", "tracing_summary"})
+EXEMPT_TAG = "no-output-check"
+
+
+def expected_output(source: str) -> str | None:
+    """What output a cell's code promises: ``"figure"``, ``"rich"`` or ``None``.
+
+    >>> expected_output("fig, ax = plt.subplots()\\nax.plot([1, 2])")
+    'figure'
+    >>> expected_output("x = tf.ones((2, 2))\\nshow_tensor(x)")
+    'rich'
+    >>> expected_output("view = show_tensor(x)") is None
+    True
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython syntax (magics): make no promise
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in FIGURE_CALLS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "plt"
+        ):
+            return "figure"
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        func = last.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in RENDERERS:
+            return "rich"
+    return None
+
+
+def check_page(app: Sphinx, doctree: nodes.document) -> None:
+    """Warn about a page or example that ran too fast or showed nothing."""
+    env = app.env
+    docname = env.docname
+    run = getattr(env, "tfdocs_runs", {}).get(docname)
+    if run is not None:
+        _check_time(app, docname, float(run.get("seconds", 0.0)))
+        _check_cells(docname, doctree)
+        return
+    record = Path(env.srcdir, f"{docname}{tfdocs_executor.EXAMPLE_RUN_SUFFIX}")
+    if record.is_file():
+        import json
+
+        data = json.loads(record.read_text(encoding="utf-8"))
+        _check_time(app, docname, float(data.get("seconds", 0.0)))
+        figures = [
+            node
+            for node in doctree.findall(nodes.Element)
+            if node.tagname in {"image", "imgsgnode"}
+            and "sphx_glr_" in str(node.get("uri", ""))
+            and "thumb" not in str(node.get("uri", ""))
+        ]
+        if not figures:
+            logger.warning(
+                "example produced no figure", location=(docname, 1), type="tfdocs"
+            )
+
+
+def _check_time(app: Sphinx, docname: str, seconds: float) -> None:
+    limit = app.config.tfdocs_min_run_seconds
+    if seconds < limit:
+        logger.warning(
+            "ran suspiciously fast: %.3f s, under tfdocs_min_run_seconds = %s s",
+            seconds,
+            limit,
+            location=(docname, 1),
+            type="tfdocs",
+        )
+
+
+def _check_cells(docname: str, doctree: nodes.document) -> None:
+    cells = [
+        node
+        for node in doctree.findall(nodes.container)
+        if node.get("nb_element") == "cell_code"
+    ]
+    outputs = 0
+    for cell in cells:
+        output = [c for c in cell.children if c.get("nb_element") == "cell_code_output"]
+        outputs += len(output)
+        if EXEMPT_TAG in cell.get("cell_metadata", {}).get("tags", []):
+            continue
+        source = next(iter(cell.findall(nodes.literal_block)), None)
+        promise = expected_output(source.astext()) if source is not None else None
+        if promise is None:
+            continue
+        shown = [
+            node
+            for out in output
+            for node in out.findall(nodes.Element)
+            if isinstance(node, nodes.image)
+            or (isinstance(node, nodes.raw) and promise == "rich")
+        ]
+        if not shown:
+            what = "a figure" if promise == "figure" else "a rendered view"
+            logger.warning(
+                "this cell should show %s but produced none",
+                what,
+                location=(docname, cell.line),
+                type="tfdocs",
+            )
+    if cells and not outputs:
+        logger.warning(
+            "no code cell of this page produced any output",
+            location=(docname, 1),
+            type="tfdocs",
+        )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Check every page and example as it is read."""
+    app.setup_extension("tfdocs_executor")
+    app.add_config_value("tfdocs_min_run_seconds", 0.1, "", types=(float, int))
+    app.connect("doctree-read", check_page)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
