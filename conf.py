@@ -28,6 +28,7 @@ extensions = [
     "tfdocs_terminal",
     "tfdocs_only",
     "tfdocs_fingerprint",
+    "tfdocs_apilinks",  # tf.* and keras.* names link to the API reference
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
