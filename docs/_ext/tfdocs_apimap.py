@@ -57,10 +57,8 @@ def tensorflow_map() -> dict[str, Any]:
     import tensorflow as tf
     from tensorflow.python.util import tf_export
 
-    objects: dict[str, Any] = {}
     aliases: dict[str, str] = {}
-    for name, obj in _walk("tf", tf, aliases):
-        objects[name] = obj
+    objects = dict(_walk("tf", tf, aliases))
     names: dict[str, str] = {}
     for name, obj in objects.items():
         if inspect.ismodule(obj):
