@@ -28,9 +28,10 @@ extensions = [
     "tfdocs_terminal",
     "tfdocs_only",
     "tfdocs_fingerprint",
-    "tfdocs_executor",
-    "tfdocs_report",
-    "tfdocs_checks",
+    "tfdocs_executor",  # pages execute in parallel, in kernels forked from a zygote
+    "tfdocs_report",  # banners with versions and time; the execution report page
+    "tfdocs_checks",  # pages that ran too fast or showed nothing fail the build
+    "tfdocs_apilinks",  # tf.* and keras.* names link to the API reference
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work

@@ -72,6 +72,13 @@ def clean(session: nox.Session) -> None:
 
 
 @nox.session
+def apilinks(session: nox.Session) -> None:
+    """Regenerate docs/_ext/apilinks/*.json from the installed TensorFlow and Keras."""
+    _sync(session, "docs")
+    session.run("python", "-m", "tfdocs_apimap", *session.posargs)
+
+
+@nox.session
 def lock(session: nox.Session) -> None:
     """Refresh uv.lock after a change of the dependencies in pyproject.toml."""
     session.install("uv")
