@@ -72,6 +72,20 @@ def clean(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Measure the build against its floor; write _build/bench.json (~15 min)."""
+    _sync(session, "docs")
+    session.run("python", "tools/bench.py", "all")
+
+
+@nox.session
+def repro(session: nox.Session) -> None:
+    """Build the site twice from nothing; fail on any page that differs."""
+    _sync(session, "docs")
+    session.run("python", "tools/repro.py")
+
+
+@nox.session
 def apilinks(session: nox.Session) -> None:
     """Regenerate docs/_ext/apilinks/*.json from the installed TensorFlow and Keras."""
     _sync(session, "docs")

@@ -28,13 +28,17 @@ class SiteBuild:
 
 
 def build_site(
-    root: Path, *pages: Path, env: dict[str, str] | None = None
+    root: Path,
+    *pages: Path,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
 ) -> SiteBuild:
     """Build the base fixture site plus ``pages`` strictly, as ``nox -s docs`` does.
 
     ``.py`` files go to the gallery, everything else to ``docs/``. Building twice
     in the same ``root`` reuses the previous build's environment and caches.
-    ``env`` adds to the environment of the build.
+    ``env`` adds to the environment of the build; ``options`` are extra
+    ``sphinx-build`` options such as ``("-D", "name=value")``.
     """
     if not (root / "docs").exists():
         shutil.copytree(SITES / "base", root, dirs_exist_ok=True)
@@ -44,7 +48,7 @@ def build_site(
     command = [
         sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n",
         "-c", str(ROOT), "-d", str(root / "_build" / "doctrees"),
-        str(root / "docs"), str(root / "_build" / "html"),
+        str(root / "docs"), str(root / "_build" / "html"), *options,
     ]  # fmt: skip
     result = subprocess.run(
         command,

@@ -63,10 +63,12 @@ class Unit:
 
     @property
     def name(self) -> str:
+        """The path from the repository root, e.g. ``docs/tensors.md``."""
         return self.path.relative_to(ROOT).as_posix()
 
     @property
     def is_page(self) -> bool:
+        """Whether this is a notebook page (else a gallery script)."""
         return self.path.suffix == ".md"
 
 
@@ -83,9 +85,9 @@ def find_units(docs: Path = DOCS, examples: Path = EXAMPLES) -> list[Unit]:
 
 
 def page_code(text: str) -> list[str]:
-    """The code cells of a MyST notebook page, in order, read as myst-nb reads them.
+    r"""Return the code cells of a MyST notebook page, read as myst-nb reads them.
 
-    >>> page_code("---\\nkernelspec:\\n  name: python3\\n---\\n# T\\n```{code-cell}\\nx = 1\\n```")
+    >>> page_code("---\nkernelspec:\n  name: python3\n---\n# T\n```{code-cell}\nx = 1\n```")
     ['x = 1']
     """
     from myst_nb.core.read import read_myst_markdown_notebook
@@ -95,10 +97,10 @@ def page_code(text: str) -> list[str]:
 
 
 def edit_prose(text: str) -> str:
-    """Change the first sentence of prose after the page's title.
+    r"""Change the first sentence of prose after the page's title.
 
-    >>> edit_prose("---\\na: 1\\n---\\n# T\\n\\nSome words.\\n")
-    '---\\na: 1\\n---\\n# T\\n\\nSome words. (Edited.)\\n'
+    >>> edit_prose("---\na: 1\n---\n# T\n\nSome words.\n")
+    '---\na: 1\n---\n# T\n\nSome words. (Edited.)\n'
     """
     lines = text.split("\n")
     title = next(i for i, line in enumerate(lines) if line.startswith("# "))
@@ -111,10 +113,10 @@ def edit_prose(text: str) -> str:
 
 
 def edit_code(text: str) -> str:
-    """Add a statement at the top of the page's first code cell.
+    r"""Add a statement at the top of the page's first code cell.
 
-    >>> edit_code("# T\\n```{code-cell} ipython3\\n:tags: [x]\\ny = 2\\n```\\n")
-    '# T\\n```{code-cell} ipython3\\n:tags: [x]\\n_edited = True\\ny = 2\\n```\\n'
+    >>> edit_code("# T\n```{code-cell} ipython3\n:tags: [x]\ny = 2\n```\n")
+    '# T\n```{code-cell} ipython3\n:tags: [x]\n_edited = True\ny = 2\n```\n'
     """
     lines = text.split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("```{code-cell}"))
@@ -141,7 +143,10 @@ def run_units(out: Path, names: list[str]) -> None:
     home = Path.cwd()
     for name in names:
         path = ROOT / name
-        with tempfile.TemporaryDirectory() as cwd, contextlib.redirect_stdout(io.StringIO()):
+        with (
+            tempfile.TemporaryDirectory() as cwd,
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
             os.chdir(cwd)
             start = time.perf_counter()
             if path.suffix == ".md":
@@ -149,7 +154,8 @@ def run_units(out: Path, names: list[str]) -> None:
                 for code in page_code(path.read_text(encoding="utf-8")):
                     result = shell.run_cell(code, store_history=False)
                     if not result.success:
-                        raise RuntimeError(f"{name} failed") from (
+                        msg = f"{name} failed"
+                        raise RuntimeError(msg) from (
                             result.error_in_exec or result.error_before_exec
                         )
             else:
@@ -168,11 +174,15 @@ def _reset_state() -> None:
         sys.modules["matplotlib.pyplot"].close("all")
 
 
-def _timed(command: list[str], *, env: dict[str, str] | None = None) -> tuple[float, float, str]:
+def _timed(
+    command: list[str], *, env: dict[str, str] | None = None
+) -> tuple[float, float, str]:
     """Run ``command``; return its wall seconds, peak memory (MB) and output."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - start
@@ -211,8 +221,13 @@ def _build(label: str) -> dict[str, object]:
     for record in (DOCS / "auto_examples").rglob("*.run.json"):
         if record.stat().st_mtime >= started:
             data = json.loads(record.read_text(encoding="utf-8"))
-            examples[record.relative_to(DOCS).as_posix()] = (data["seconds"], data["peak_mb"])
-    print(f"  {label}: {seconds:.1f} s, executed {len(pages)} pages, {len(examples)} examples")
+            examples[record.relative_to(DOCS).as_posix()] = (
+                data["seconds"],
+                data["peak_mb"],
+            )
+    print(
+        f"  {label}: {seconds:.1f} s, executed {len(pages)} pages, {len(examples)} examples"
+    )
     return {
         "seconds": seconds,
         "pages": pages,
@@ -268,7 +283,8 @@ def bench() -> int:
 
     cores = os.cpu_count() or 1
     exec_s = sum(s for s, _ in cold["pages"].values()) + sum(  # type: ignore[union-attr]
-        s for s, _ in cold["examples"].values()  # type: ignore[union-attr]
+        s
+        for s, _ in cold["examples"].values()  # type: ignore[union-attr]
     )
     for name, (seconds, peak_mb) in cold["pages"].items():  # type: ignore[union-attr]
         pages[f"docs/{name}.md"].update(build_seconds=seconds, build_peak_mb=peak_mb)
@@ -300,7 +316,9 @@ def bench() -> int:
         and not code["examples"],
     }
     result["targets"] = targets
-    (BUILD / "bench.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    (BUILD / "bench.json").write_text(
+        json.dumps(result, indent=1) + "\n", encoding="utf-8"
+    )
     _print_table(result)
     return 0 if all(targets.values()) else 1
 

@@ -5,7 +5,7 @@ its key results in hidden cells. This extension catches what neither sees: code
 that did not really run, or ran and showed nothing. It warns, with the file and
 line, so the strict build fails, when
 
-* a page or example took less than ``tfdocs_min_run_seconds`` (0.1 s): no page
+* a page or example took less than ``tfdocs_min_run_ms`` (100 ms): no page
   that trains or plots anything with TensorFlow is that fast, so the run was
   skipped or served from the wrong place;
 * a page's code cells produced no output at all;
@@ -37,7 +37,9 @@ logger = logging.getLogger(__name__)
 #: ``plt.<name>(...)`` calls that create a figure the inline backend will show.
 FIGURE_CALLS = frozenset({"figure", "subplots", "subplot", "subplot_mosaic"})
 #: Helpers whose result, as a cell's last expression, renders as HTML or SVG.
-RENDERERS = frozenset({"show_tensor", "graph_diagram", "model_diagram", "tracing_summary"})
+RENDERERS = frozenset(
+    {"show_tensor", "graph_diagram", "model_diagram", "tracing_summary"}
+)
 EXEMPT_TAG = "no-output-check"
 
 
@@ -102,11 +104,11 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _check_time(app: Sphinx, docname: str, seconds: float) -> None:
-    limit = app.config.tfdocs_min_run_seconds
-    if seconds < limit:
+    limit = app.config.tfdocs_min_run_ms
+    if seconds * 1000 < limit:
         logger.warning(
-            "ran suspiciously fast: %.3f s, under tfdocs_min_run_seconds = %s s",
-            seconds,
+            "ran suspiciously fast: %.0f ms, under tfdocs_min_run_ms = %d",
+            seconds * 1000,
             limit,
             location=(docname, 1),
             type="tfdocs",
@@ -155,6 +157,6 @@ def _check_cells(docname: str, doctree: nodes.document) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     """Check every page and example as it is read."""
     app.setup_extension("tfdocs_executor")
-    app.add_config_value("tfdocs_min_run_seconds", 0.1, "", types=(float, int))
+    app.add_config_value("tfdocs_min_run_ms", 100, "", types=(int,))
     app.connect("doctree-read", check_page)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

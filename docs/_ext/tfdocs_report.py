@@ -83,7 +83,10 @@ _NAMES = {"python": "Python", "tensorflow": "TensorFlow", "keras": "Keras"}
 
 def _versions_text(versions: tuple[tuple[str, str], ...]) -> str:
     order = list(_NAMES)
-    ranked = sorted(versions, key=lambda item: (order.index(item[0]) if item[0] in order else 99, item))
+    ranked = sorted(
+        versions,
+        key=lambda item: (order.index(item[0]) if item[0] in order else 99, item),
+    )
     parts = [f"{_NAMES.get(name, name)} {version}" for name, version in ranked]
     if len(parts) > 1:
         return ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -109,7 +112,10 @@ def add_banner(app: Sphinx, doctree: nodes.document) -> None:
         return
     paragraph = nodes.paragraph()
     paragraph += nodes.Text(f"Executed with {_versions_text(run.versions)} in ")
-    paragraph += nodes.inline(text=f"{run.seconds:.1f} s", classes=[MEASUREMENT])
+    # "no-search": measurements stay out of the search index, which must not vary.
+    paragraph += nodes.inline(
+        text=f"{run.seconds:.1f} s", classes=[MEASUREMENT, "no-search"]
+    )
     paragraph += nodes.Text(".")
     banner = nodes.container("", paragraph, classes=["tfdocs-run"])
     title = next(iter(section.findall(nodes.title)), None)
@@ -119,7 +125,7 @@ def add_banner(app: Sphinx, doctree: nodes.document) -> None:
 # -- The report ---------------------------------------------------------------
 
 
-class execution_report(nodes.General, nodes.Element):  # noqa: N801  (docutils style)
+class execution_report(nodes.General, nodes.Element):  # docutils names nodes so
     """Placeholder, filled in once every page has been read."""
 
 
@@ -139,7 +145,11 @@ def _report_docs(env: BuildEnvironment) -> set[str]:
 
 
 def always_reread_reports(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
 ) -> list[str]:
     """The report reflects every run, so it is read again on every build."""
     return sorted(_report_docs(env) & env.found_docs - added - changed)
@@ -157,7 +167,10 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             )
             for run in runs
         }
-        placeholder.replace_self(nodes.raw("", report_html(runs, links), format="html"))
+        report = nodes.raw(
+            "", report_html(runs, links), format="html", classes=["no-search"]
+        )
+        placeholder.replace_self(report)
 
 
 def report_html(runs: list[UnitRun], links: dict[str, tuple[str, str]]) -> str:
@@ -175,15 +188,20 @@ def report_html(runs: list[UnitRun], links: dict[str, tuple[str, str]]) -> str:
     esc = html.escape
     version_sets = sorted({run.versions for run in runs if run.versions})
     lines = [
-        f"<p>Executed with {esc(_versions_text(versions))}.</p>" for versions in version_sets
+        f"<p>Executed with {esc(_versions_text(versions))}.</p>"
+        for versions in version_sets
     ]
     total = sum(run.seconds for run in runs)
     lines += [
         '<table class="table tfdocs-report">',
-        "<caption>Execution time and peak memory of every page and example, "
-        "as measured by this build</caption>",
-        '<thead><tr><th scope="col">Page or example</th><th scope="col">Kind</th>'
-        '<th scope="col">Seconds</th><th scope="col">Peak memory (MB)</th></tr></thead>',
+        (
+            "<caption>Execution time and peak memory of every page and example, "
+            "as measured by this build</caption>"
+        ),
+        (
+            '<thead><tr><th scope="col">Page or example</th><th scope="col">Kind</th>'
+            '<th scope="col">Seconds</th><th scope="col">Peak memory (MB)</th></tr></thead>'
+        ),
         "<tbody>",
     ]
     for run in runs:
@@ -196,8 +214,10 @@ def report_html(runs: list[UnitRun], links: dict[str, tuple[str, str]]) -> str:
         )
     lines += [
         "</tbody>",
-        f'<tfoot><tr><th scope="row">Total</th><td>{len(runs)} runs</td>'
-        f'<td><span class="{MEASUREMENT}">{total:.1f}</span></td><td></td></tr></tfoot>',
+        (
+            f'<tfoot><tr><th scope="row">Total</th><td>{len(runs)} runs</td>'
+            f'<td><span class="{MEASUREMENT}">{total:.1f}</span></td><td></td></tr></tfoot>'
+        ),
         "</table>",
         bar_chart_svg(runs),
     ]

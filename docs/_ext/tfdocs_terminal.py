@@ -78,7 +78,7 @@ def merge_stream_chunks(doctree: nodes.document) -> None:
             follower.parent.remove(follower)
             follower = block.next_node(descend=False, siblings=True)
         if text != block.astext():
-            block.children = [nodes.Text(text)]
+            block[:] = [nodes.Text(text)]  # [:] sets the parent, unlike .children
             block.rawsource = text
 
 
@@ -114,7 +114,7 @@ def clean_literal_blocks(app: Sphinx, doctree: nodes.document) -> None:
                 )
         if any(char in text for char in CONTROL_CHARACTERS):
             shown = replay_terminal(text)
-            block.children = [nodes.Text(shown)]
+            block[:] = [nodes.Text(shown)]
             block.rawsource = shown
 
 
