@@ -13,9 +13,8 @@ from tfdocs_notfound import absolute_content_root
 def _render(pagename: str, prefix: str | None) -> dict[str, Any]:
     config = SimpleNamespace(notfound_pagename="404", notfound_urls_prefix=prefix)
     context = {"content_root": "../"}
-    absolute_content_root(
-        SimpleNamespace(config=config), pagename, "page.html", context, None
-    )  # type: ignore[arg-type]
+    app = SimpleNamespace(config=config)
+    absolute_content_root(app, pagename, "page.html", context, None)  # type: ignore[arg-type]
     return context
 
 

@@ -102,3 +102,11 @@ def test_base_url_and_404_prefix(
     assert conf["html_baseurl"] == base_url
     assert conf["ogp_site_url"] == base_url
     assert conf["notfound_urls_prefix"] == prefix
+
+
+def test_readme_documents_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Publishing", 1)[1].split("\n## ", 1)[0]
+    default = _conf(monkeypatch)["html_baseurl"]
+    for text in ("TFDOCS_BASE_URL", "READTHEDOCS_CANONICAL_URL", f"`{default}`"):
+        assert text in section
