@@ -36,6 +36,7 @@ extensions = [
     "tfdocs_notfound",  # ... whose search works at any depth
     "sphinx_sitemap",  # sitemap.xml
     "sphinxext.opengraph",  # og:* meta tags
+    "tfdocs_opengraph",  # ... described by prose, not outputs
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
