@@ -7,7 +7,10 @@ rest of the repository (src, tests, examples, _build) can never be read as pages
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version as _version
+from pathlib import Path
+from urllib.parse import urlsplit
 
 # -- Project ------------------------------------------------------------------
 project = "tfdocs"
@@ -32,6 +35,10 @@ extensions = [
     "tfdocs_report",  # banners with versions and time; the execution report page
     "tfdocs_checks",  # pages that ran too fast or showed nothing fail the build
     "tfdocs_apilinks",  # tf.* and keras.* names link to the API reference
+    "notfound.extension",  # 404.html
+    "tfdocs_notfound",  # ... whose search works at any depth
+    "sphinx_sitemap",  # sitemap.xml
+    "sphinxext.opengraph",  # og:* meta tags
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
@@ -96,8 +103,43 @@ sphinx_gallery_conf = {
 # -- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "tfdocs: TensorFlow 2 and Keras, executed"
-html_static_path: list[str] = []
+# Paths below are relative to this file's folder (the repository root), not docs/.
+_STATIC = Path(__file__).parent / "docs" / "_static"
+html_static_path = ["docs/_static"]
+html_favicon = "docs/_static/tfdocs-mark.svg"
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
+    "logo": {
+        # Absolute, so fixture sites built with this conf.py find them too.
+        "image_light": str(_STATIC / "tfdocs-logo-light.svg"),
+        "image_dark": str(_STATIC / "tfdocs-logo-dark.svg"),
+        "alt_text": "tfdocs - Home",
+    },
 }
+
+# Where the site is served, ending in "/". The sitemap, the Open Graph and
+# canonical URLs and the 404 page's links are built from it. The GitHub Pages
+# workflow sets TFDOCS_BASE_URL; Read the Docs sets READTHEDOCS_CANONICAL_URL;
+# the default is the local preview of `python3 -m http.server -d _build/html`.
+html_baseurl = (
+    os.environ.get("TFDOCS_BASE_URL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "http://localhost:8000/"
+).rstrip("/") + "/"
+
+# 404.html links to its assets and pages by absolute path under the base path
+# (e.g. /tfdocs/), so they resolve whatever missing URL the server answers.
+notfound_urls_prefix = urlsplit(html_baseurl).path
+notfound_context = {
+    "title": "Page not found",
+    "body": "<h1>Page not found</h1>\n<p>There is no page at this address. "
+    "The navigation lists every page of the site, and the search box finds "
+    "what is on them.</p>",
+}
+
+sitemap_url_scheme = "{link}"  # one version, one language: no /en/0.1.0/ in URLs
+sitemap_excludes = ["404.html", "search.html", "genindex.html"]
+
+ogp_site_url = html_baseurl
+ogp_social_cards = {"enable": False}  # no card images: one matplotlib figure a page
