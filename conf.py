@@ -34,6 +34,7 @@ extensions = [
     "tfdocs_executor",  # pages execute in parallel, in kernels forked from a zygote
     "tfdocs_report",  # banners with versions and time; the execution report page
     "tfdocs_checks",  # pages that ran too fast or showed nothing fail the build
+    "tfdocs_zipstamp",  # the gallery's zip downloads are the same in every build
     "tfdocs_apilinks",  # tf.* and keras.* names link to the API reference
     "notfound.extension",  # 404.html
     "tfdocs_notfound",  # ... whose search works at any depth

@@ -173,7 +173,9 @@ def _reap(children: dict[int, socket.socket], selector: selectors.BaseSelector) 
             return
         if pid == 0:
             return
-        conn = children.pop(pid)
+        conn = children.pop(pid, None)
+        if conn is None:  # a process a preloaded module started, not a kernel
+            continue
         message = {
             "exit": os.waitstatus_to_exitcode(status),
             "maxrss_kb": usage.ru_maxrss,
