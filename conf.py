@@ -28,6 +28,9 @@ extensions = [
     "tfdocs_terminal",
     "tfdocs_only",
     "tfdocs_fingerprint",
+    "sphinx_copybutton",
+    "tfdocs_a11y",  # after myst_nb and sphinx_gallery, whose output it fixes
+    "tfdocs_launch",
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
@@ -88,5 +91,14 @@ html_title = "tfdocs: TensorFlow 2 and Keras, executed"
 html_static_path: list[str] = []
 html_theme_options = {
     "show_toc_level": 2,
-    "use_download_button": True,
+    "use_download_button": True,  # source, executed .ipynb (tfdocs_launch), print
 }
+html_context = {"default_mode": "auto"}  # follow the reader's system setting
+# Notebook pages offer their executed notebook for download; TFDOCS_REPO_URL and
+# TFDOCS_PAGES_BRANCH add an "Open in Colab" button (docs/_ext/tfdocs_launch.py).
+
+# Copy buttons on code, never on outputs; prompts (>>>, ..., $, In [1]:) and
+# the doctest outputs after them are left out of what is copied.
+copybutton_selector = "div:not(.output):not(.sphx-glr-script-out) > div.highlight > pre"
+copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: | {5,8}: "
+copybutton_prompt_is_regexp = True
