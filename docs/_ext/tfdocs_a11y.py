@@ -161,9 +161,9 @@ def name_toctree_summaries(toctree_html: str) -> str:
 
     Examples
     --------
-    >>> nav = '<li><a href="k.html">Keras</a><details><summary><i></i></summary></details>'
+    >>> nav = '<a href="k.html">Keras</a><details><summary><i></i></summary></details>'
     >>> name_toctree_summaries(nav)
-    '<li><a href="k.html">Keras</a><details><summary aria-label="Pages under Keras"><i></i></summary></details>'
+    '<a href="k.html">Keras</a><details><summary aria-label="Pages under Keras"><i></i></summary></details>'
     """
     if "<summary" not in toctree_html:
         return toctree_html
@@ -216,6 +216,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
         HideCodeCellNode, override=True, html=(visit_hide_cell, depart_hide_cell)
     )
     app.connect("html-page-context", wrap_toctree, priority=900)  # after the theme's
-    app.add_css_file("tfdocs_a11y.css")
+    app.add_css_file("tfdocs_a11y.css", priority=900)  # after sphinx-gallery's
     app.add_js_file("tfdocs_a11y.js", loading_method="defer")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

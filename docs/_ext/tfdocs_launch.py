@@ -1,8 +1,10 @@
 """Download and launch buttons of the notebook pages.
 
-myst-nb writes each page's executed notebook to ``<build>/jupyter_execute``; this
-extension copies it into the site as ``_sources/<page>.ipynb``, which the book
-theme's download menu offers as ``.ipynb`` next to the page's source. When the
+myst-nb writes each page's notebook to ``<build>/jupyter_execute``; this extension
+writes it into the site as ``_sources/<page>.ipynb``, which the book theme's
+download menu offers as ``.ipynb`` next to the page's source. On a cache hit
+myst-nb 1.4 writes the notebook as read, without the cached outputs it shows on
+the page, so the outputs are merged in again from jupyter-cache. When the
 site knows its repository (``TFDOCS_REPO_URL=https://github.com/OWNER/REPO``),
 every notebook page also gets an "Open in Colab" button that opens that executed
 notebook from the branch the built site is published from
@@ -12,13 +14,15 @@ no launch button at all. The variables are read here, not in conf.py.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import nbformat
+from jupyter_cache import get_cache
 from sphinx.application import Sphinx
 
 __all__ = ["colab_url", "executed_notebook_name"]
@@ -88,10 +92,20 @@ def _is_notebook_page(app: Sphinx, pagename: str) -> bool:
     )
 
 
+def _executed_notebook(app: Sphinx, path: Path) -> str:
+    notebook = nbformat.read(path, as_version=4)
+    config = app.env.mystnb_config
+    if config.execution_mode == "cache" and config.execution_cache_path:
+        with contextlib.suppress(KeyError):  # KeyError: not executed, not cached
+            cache = get_cache(config.execution_cache_path)
+            _, notebook = cache.merge_match_into_notebook(notebook)
+    return nbformat.writes(notebook)
+
+
 def offer_executed_notebook(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
 ) -> None:
-    """Copy the executed notebook into ``_sources/`` and list it for download."""
+    """Write the executed notebook into ``_sources/`` and list it for download."""
     if not _is_notebook_page(app, pagename):
         return
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
@@ -101,7 +115,7 @@ def offer_executed_notebook(
     name = executed_notebook_name(pagename, source_suffix=suffix)
     target = Path(app.outdir) / "_sources" / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(executed, target)
+    target.write_text(_executed_notebook(app, executed), encoding="utf-8")
     context["ipynb_source"] = name  # the book theme's download menu lists it
 
 
