@@ -108,7 +108,7 @@ def offer_executed_notebook(
     """Write the executed notebook into ``_sources/`` and list it for download."""
     if not _is_notebook_page(app, pagename):
         return
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    executed = Path(app.env.mystnb_config.output_folder, f"{pagename}.ipynb")
     if not executed.is_file():
         return
     suffix = Path(app.env.doc2path(pagename)).suffix
@@ -140,7 +140,7 @@ def add_colab_button(
                 {
                     "type": "link",
                     "text": "Colab",
-                    "tooltip": "Open the executed notebook in Colab",
+                    "tooltip": "Open in Colab (the executed notebook)",
                     "icon": "_static/images/logo_colab.png",
                     "url": url,
                     "label": "colab-button",

@@ -108,9 +108,8 @@ def test_search_finds_a_term_that_is_only_on_a_deep_page(
             urljoin(tab.url, h)
             for h in results.evaluate_all("l => l.map(a => a.getAttribute('href'))")
         ]
-    assert urljoin(base_url, f"{docname}.html") in [h.split("?")[0] for h in hrefs], (
-        term
-    )
+    found = [href.split("?")[0] for href in hrefs]
+    assert urljoin(base_url, f"{docname}.html") in found, f"searched for {term!r}"
     assert log.console_errors == []
 
 
@@ -147,6 +146,7 @@ def test_copy_leaves_out_prompts_and_outputs(
             fake, lambda route: route.fulfill(body=prompted, content_type="text/html")
         )
         tab.goto(fake)
+        tab.evaluate("navigator.clipboard.writeText('')")  # shared by all contexts
         tab.locator(f"#{block} button.copybtn").click()  # copybutton renames <pre>s
         copied = tab.evaluate("navigator.clipboard.readText()")
     assert copied.strip() == expected
@@ -189,3 +189,8 @@ def test_outputs_stay_legible_in_dark_mode_and_on_phones(
                 width = tab.evaluate("document.documentElement.scrollWidth")
                 assert width <= 390, f"the page scrolls sideways on a phone: {width}px"
             assert log.console_errors == [], view
+
+
+def test_no_execution_times_page(site: Path) -> None:
+    """sphinx-gallery's run-time page loads CDN assets: it stays switched off."""
+    assert list(site.rglob("sg_execution_times.html")) == []
