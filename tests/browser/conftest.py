@@ -64,6 +64,11 @@ def site_pages(site: Path) -> list[str]:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop at once, with the way out, when there is no built site to test."""
+    _site(config)
+
+
 def _marked(site: Path, pages: list[str], marker: str) -> list[str]:
     return [p for p in pages if marker in (site / p).read_text(encoding="utf-8")]
 
