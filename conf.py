@@ -40,6 +40,9 @@ extensions = [
     "tfdocs_notfound",  # ... whose search works at any depth
     "sphinx_sitemap",  # sitemap.xml
     "sphinxext.opengraph",  # og:* meta tags
+    "sphinx_copybutton",
+    "tfdocs_a11y",  # after myst_nb and sphinx_gallery, whose output it fixes
+    "tfdocs_launch",
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
@@ -110,7 +113,7 @@ html_static_path = ["docs/_static"]
 html_favicon = "docs/_static/tfdocs-mark.svg"
 html_theme_options = {
     "show_toc_level": 2,
-    "use_download_button": True,
+    "use_download_button": True,  # source, executed .ipynb (tfdocs_launch), print
     "logo": {
         # Absolute, so fixture sites built with this conf.py find them too.
         "image_light": str(_STATIC / "tfdocs-logo-light.svg"),
@@ -144,3 +147,13 @@ sitemap_excludes = ["404.html", "search.html", "genindex.html"]
 
 ogp_site_url = html_baseurl
 ogp_social_cards = {"enable": False}  # no card images: one matplotlib figure a page
+
+html_context = {"default_mode": "auto"}  # follow the reader's system setting
+# Notebook pages offer their executed notebook for download; TFDOCS_REPO_URL and
+# TFDOCS_PAGES_BRANCH add an "Open in Colab" button (docs/_ext/tfdocs_launch.py).
+
+# Copy buttons on code, never on outputs; prompts (>>>, ..., $, In [1]:) and
+# the doctest outputs after them are left out of what is copied.
+copybutton_selector = "div:not(.output):not(.sphx-glr-script-out) > div.highlight > pre"
+copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: | {5,8}: "
+copybutton_prompt_is_regexp = True

@@ -63,6 +63,13 @@ def serve(session: nox.Session) -> None:
     )  # fmt: skip
 
 
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Check the built site (_build/html) in Chromium: errors, offline, a11y, downloads."""
+    _sync(session, "browser", project=False)
+    session.run("pytest", "tests/browser", *session.posargs)
+
+
 @nox.session(venv_backend="none")
 def clean(session: nox.Session) -> None:
     """Delete the build folder and every cache (executed outputs included)."""

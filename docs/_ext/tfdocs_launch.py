@@ -1,0 +1,186 @@
+"""Download and launch buttons of the notebook pages.
+
+myst-nb writes each page's notebook to ``<build>/jupyter_execute``; this extension
+writes it into the site as ``_sources/<page>.ipynb``, which the book theme's
+download menu offers as ``.ipynb`` next to the page's source. On a cache hit
+myst-nb 1.4 writes the notebook as read, without the cached outputs it shows on
+the page, so the outputs are merged in again from jupyter-cache. When the
+site knows its repository (``TFDOCS_REPO_URL=https://github.com/OWNER/REPO``),
+every notebook page also gets an "Open in Colab" button that opens that executed
+notebook from the branch the built site is published from
+(``TFDOCS_PAGES_BRANCH``, ``gh-pages`` by default). Without a repository there is
+no launch button at all. The variables are read here, not in conf.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import nbformat
+from jupyter_cache import get_cache
+from sphinx.application import Sphinx
+
+__all__ = ["colab_url", "executed_notebook_name"]
+
+REPO_ENV_VAR = "TFDOCS_REPO_URL"
+BRANCH_ENV_VAR = "TFDOCS_PAGES_BRANCH"
+DEFAULT_BRANCH = "gh-pages"
+COLAB = "https://colab.research.google.com/github"
+_GITHUB_REPO = re.compile(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?")
+
+
+def colab_url(repo_url: str, *, branch: str, path: str) -> str:
+    """Return the Colab URL that opens the notebook ``path`` of a GitHub branch.
+
+    Parameters
+    ----------
+    repo_url
+        The repository, as ``https://github.com/OWNER/REPO``.
+    branch
+        The branch that holds the notebook (the published site's branch).
+    path
+        The notebook's path inside that branch.
+
+    Examples
+    --------
+    >>> colab_url(
+    ...     "https://github.com/me/tfdocs", branch="gh-pages", path="_sources/a b.ipynb"
+    ... )
+    'https://colab.research.google.com/github/me/tfdocs/blob/gh-pages/_sources/a%20b.ipynb'
+    """
+    match = _GITHUB_REPO.fullmatch(repo_url)
+    if match is None:
+        msg = f"repo_url must look like https://github.com/OWNER/REPO, got {repo_url!r}"
+        raise ValueError(msg)
+    if not branch or branch != branch.strip() or " " in branch:
+        msg = f"branch must be a branch name without spaces, got {branch!r}"
+        raise ValueError(msg)
+    if not path.endswith(".ipynb") or path.startswith("/"):
+        msg = f"path must be a relative path to an .ipynb file, got {path!r}"
+        raise ValueError(msg)
+    owner, repo = match.groups()
+    return f"{COLAB}/{owner}/{repo}/blob/{quote(branch)}/{quote(path)}"
+
+
+def executed_notebook_name(pagename: str, *, source_suffix: str) -> str:
+    """Return the name, under ``_sources/``, of a page's executed notebook.
+
+    A page written as a notebook already has its source at ``<page>.ipynb``, so
+    its executed copy gets another name.
+
+    Examples
+    --------
+    >>> executed_notebook_name("keras/layers", source_suffix=".md")
+    'keras/layers.ipynb'
+    >>> executed_notebook_name("intro", source_suffix=".ipynb")
+    'intro.executed.ipynb'
+    """
+    if source_suffix == ".ipynb":
+        return f"{pagename}.executed.ipynb"
+    return f"{pagename}.ipynb"
+
+
+def _is_notebook_page(app: Sphinx, pagename: str) -> bool:
+    return pagename in app.env.all_docs and (
+        "kernelspec" in app.env.metadata.get(pagename, {})
+        or Path(app.env.doc2path(pagename)).suffix == ".ipynb"
+    )
+
+
+def _executed_notebook(app: Sphinx, path: Path) -> str:
+    notebook = nbformat.read(path, as_version=4)
+    config = app.env.mystnb_config
+    if config.execution_mode == "cache" and config.execution_cache_path:
+        with contextlib.suppress(KeyError):  # KeyError: not executed, not cached
+            cache = get_cache(config.execution_cache_path)
+            _, notebook = cache.merge_match_into_notebook(notebook)
+    return nbformat.writes(notebook)
+
+
+def offer_executed_notebook(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    """Write the executed notebook into ``_sources/`` and list it for download."""
+    if not _is_notebook_page(app, pagename):
+        return
+    executed = Path(app.env.mystnb_config.output_folder, f"{pagename}.ipynb")
+    if not executed.is_file():
+        return
+    suffix = Path(app.env.doc2path(pagename)).suffix
+    name = executed_notebook_name(pagename, source_suffix=suffix)
+    target = Path(app.outdir) / "_sources" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_executed_notebook(app, executed), encoding="utf-8")
+    context["ipynb_source"] = name  # the book theme's download menu lists it
+
+
+def add_colab_button(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
+    """Add an "Open in Colab" button to a notebook page of a site with a repository."""
+    repo_url = app.config.tfdocs_repo_url
+    name = context.get("ipynb_source")
+    if not repo_url or not name or "header_buttons" not in context:
+        return
+    url = colab_url(
+        repo_url, branch=app.config.tfdocs_pages_branch, path=f"_sources/{name}"
+    )
+    context["header_buttons"].append(
+        {
+            "type": "group",
+            "tooltip": "Launch interactive content",
+            "icon": "fas fa-rocket",
+            "label": "launch-buttons",
+            "buttons": [
+                {
+                    "type": "link",
+                    "text": "Colab",
+                    "tooltip": "Open in Colab (the executed notebook)",
+                    "icon": "_static/images/logo_colab.png",
+                    "url": url,
+                    "label": "colab-button",
+                }
+            ],
+        }
+    )
+
+
+def check_repo_url(app: Sphinx, config) -> None:
+    """Fail early, with the variable's name, on a repository URL Colab can't open."""
+    if config.tfdocs_repo_url:
+        try:
+            colab_url(
+                config.tfdocs_repo_url,
+                branch=config.tfdocs_pages_branch,
+                path="x.ipynb",
+            )
+        except ValueError as error:
+            msg = f"{REPO_ENV_VAR} / {BRANCH_ENV_VAR}: {error}"
+            raise ValueError(msg) from None
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the settings and the page-context hooks.
+
+    The book theme builds its header buttons at priority 501 on the same event:
+    the notebook is named before, and the Colab group added just after it starts
+    the list.
+    """
+    app.add_config_value(
+        "tfdocs_repo_url", os.environ.get(REPO_ENV_VAR, ""), "html", types=[str]
+    )
+    app.add_config_value(
+        "tfdocs_pages_branch",
+        os.environ.get(BRANCH_ENV_VAR) or DEFAULT_BRANCH,
+        "html",
+        types=[str],
+    )
+    app.connect("config-inited", check_repo_url)
+    app.connect("html-page-context", offer_executed_notebook, priority=500)
+    app.connect("html-page-context", add_colab_button, priority=501)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
