@@ -42,6 +42,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Unit", "edit_code", "edit_prose", "find_units", "page_code"]
 
@@ -132,44 +133,62 @@ def edit_code(text: str) -> str:
 
 def run_units(out: Path, names: list[str]) -> None:
     """Run units in this process (pages through IPython, as a kernel would)."""
-    import runpy
-
     from IPython.core.interactiveshell import InteractiveShell
 
+    # As in a kernel: figures are shown (rendered to PNG) at the end of each cell.
+    # matplotlib_inline hooks into the shell when pyplot first loads it.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     shell = InteractiveShell.instance()
     shell.display_formatter.active_types = list(shell.display_formatter.formatters)
-    shell.enable_matplotlib("inline")
     timings = {}
     home = Path.cwd()
     for name in names:
-        path = ROOT / name
         with (
             tempfile.TemporaryDirectory() as cwd,
             contextlib.redirect_stdout(io.StringIO()),
         ):
             os.chdir(cwd)
-            start = time.perf_counter()
-            if path.suffix == ".md":
-                shell.reset(new_session=False)
-                for code in page_code(path.read_text(encoding="utf-8")):
-                    result = shell.run_cell(code, store_history=False)
-                    if not result.success:
-                        msg = f"{name} failed"
-                        raise RuntimeError(msg) from (
-                            result.error_in_exec or result.error_before_exec
-                        )
-            else:
-                runpy.run_path(str(path), run_name="__main__")
-            timings[name] = time.perf_counter() - start
-            os.chdir(home)
+            try:
+                start = time.perf_counter()
+                _run_unit(shell, ROOT / name, name)
+                timings[name] = time.perf_counter() - start
+            finally:
+                os.chdir(home)
         _reset_state()
     out.write_text(json.dumps(timings, indent=1), encoding="utf-8")
 
 
+def _run_unit(shell: Any, path: Path, name: str) -> None:
+    """Run a page's cells in ``shell``, or a script as ``__main__``."""
+    import runpy
+
+    if path.suffix != ".md":
+        runpy.run_path(str(path), run_name="__main__")
+        return
+    shell.reset(new_session=False)
+    for code in page_code(path.read_text(encoding="utf-8")):
+        result = shell.run_cell(code, store_history=False)
+        if not result.success:
+            msg = f"{name} failed"
+            raise RuntimeError(msg) from (
+                result.error_in_exec or result.error_before_exec
+            )
+
+
 def _reset_state() -> None:
-    """Between units: a clean Keras session and no open figures."""
+    """Between units: a fresh TensorFlow context and Keras session, no open figures.
+
+    Resetting the eager context (TensorFlow's own test utilities do the same) lets
+    the next unit configure devices again and gives it fresh collective-op keys,
+    as a new process would; without it a distribution example after the
+    distribution page fails on colliding collective instances.
+    """
     if "keras" in sys.modules:
         sys.modules["keras"].backend.clear_session()
+    if "tensorflow" in sys.modules:
+        from tensorflow.python.eager import context
+
+        context._reset_context()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
 
