@@ -99,6 +99,10 @@ def _executed_notebook(app: Sphinx, path: Path) -> str:
         with contextlib.suppress(KeyError):  # KeyError: not executed, not cached
             cache = get_cache(config.execution_cache_path)
             _, notebook = cache.merge_match_into_notebook(notebook)
+    # The reader gives cells random ids; number them, so every build writes the
+    # same bytes (nox -s repro).
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
     return nbformat.writes(notebook)
 
 

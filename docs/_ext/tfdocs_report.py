@@ -97,7 +97,18 @@ def _versions_text(versions: tuple[tuple[str, str], ...]) -> str:
 
 
 def add_banner(app: Sphinx, doctree: nodes.document) -> None:
-    """Put the versions and execution time under the page's title."""
+    """Put the versions and execution time under the page's title.
+
+    Cells tagged ``timing`` print measured times too: their outputs are kept
+    out of the search index for the same reason.
+    """
+    for cell in doctree.findall(nodes.container):
+        if cell.get("nb_element") == "cell_code" and "timing" in cell.get(
+            "cell_metadata", {}
+        ).get("tags", []):
+            for output in cell.findall(nodes.container):
+                if output.get("nb_element") == "cell_code_output":
+                    output["classes"].append("no-search")
     env = app.env
     docname = env.docname
     data = getattr(env, "tfdocs_runs", {}).get(docname)
@@ -110,14 +121,16 @@ def add_banner(app: Sphinx, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not run.versions:
         return
-    paragraph = nodes.paragraph()
-    paragraph += nodes.Text(f"Executed with {_versions_text(run.versions)} in ")
-    # "no-search": measurements stay out of the search index, which must not vary.
-    paragraph += nodes.inline(
-        text=f"{run.seconds:.1f} s", classes=[MEASUREMENT, "no-search"]
+    # Raw HTML, so that neither the search index nor the Open Graph description
+    # (which both skip it) picks up the time, which differs on every build.
+    banner = nodes.raw(
+        "",
+        '<div class="tfdocs-run"><p>'
+        f"Executed with {html.escape(_versions_text(run.versions))} in "
+        f'<span class="{MEASUREMENT}">{run.seconds:.1f} s</span>.</p></div>',
+        format="html",
+        classes=["no-search"],
     )
-    paragraph += nodes.Text(".")
-    banner = nodes.container("", paragraph, classes=["tfdocs-run"])
     title = next(iter(section.findall(nodes.title)), None)
     section.insert(section.index(title) + 1 if title is not None else 0, banner)
 
