@@ -6,7 +6,9 @@ into ``_build/repro/a`` and ``_build/repro/b``; then every file of the two sites
 is compared. In HTML pages, the contents of elements of class
 ``tfdocs-measurement`` (execution times and memory, see
 ``docs/_ext/tfdocs_report.py``) and the outputs of cells tagged ``timing`` are
-left out of the comparison: they are the only parts allowed to differ. Every
+left out of the comparison, and so are the outputs of ``timing`` cells in the
+executed notebooks offered for download: they are the only parts allowed to
+differ. Every
 other byte must match, images and downloads included. Exits 1 if any file
 differs, listing each with the first difference.
 """
@@ -14,6 +16,7 @@ differs, listing each with the first difference.
 from __future__ import annotations
 
 import difflib
+import json
 import shutil
 import subprocess
 import sys
@@ -44,6 +47,20 @@ def normalise_html(text: str) -> str:
     return str(soup)
 
 
+def normalise_notebook(text: str) -> str:
+    """Empty the outputs of cells tagged ``timing`` in an executed notebook.
+
+    >>> nb = '{"cells": [{"cell_type": "code", "metadata": {"tags": ["timing"]}, "outputs": [1]}]}'
+    >>> normalise_notebook(nb)
+    '{"cells": [{"cell_type": "code", "metadata": {"tags": ["timing"]}, "outputs": []}]}'
+    """
+    notebook = json.loads(text)
+    for cell in notebook.get("cells", []):
+        if "timing" in cell.get("metadata", {}).get("tags", []):
+            cell["outputs"] = []
+    return json.dumps(notebook)
+
+
 def compare_sites(a: Path, b: Path) -> list[str]:
     """Describe every file that differs between the sites ``a`` and ``b``."""
     names_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
@@ -56,9 +73,9 @@ def compare_sites(a: Path, b: Path) -> list[str]:
         bytes_a, bytes_b = (a / name).read_bytes(), (b / name).read_bytes()
         if bytes_a == bytes_b:
             continue
-        if name.suffix == ".html":
-            text_a = normalise_html(bytes_a.decode())
-            text_b = normalise_html(bytes_b.decode())
+        if name.suffix in NORMALISERS:
+            text_a = NORMALISERS[name.suffix](bytes_a.decode())
+            text_b = NORMALISERS[name.suffix](bytes_b.decode())
             if text_a == text_b:
                 continue
             diff = difflib.unified_diff(
@@ -71,6 +88,9 @@ def compare_sites(a: Path, b: Path) -> list[str]:
                 f"{name}: contents differ ({len(bytes_a)} vs {len(bytes_b)} bytes)"
             )
     return problems
+
+
+NORMALISERS = {".html": normalise_html, ".ipynb": normalise_notebook}
 
 
 def build(label: str) -> Path:

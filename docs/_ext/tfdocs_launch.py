@@ -100,10 +100,34 @@ def _executed_notebook(app: Sphinx, path: Path) -> str:
             cache = get_cache(config.execution_cache_path)
             _, notebook = cache.merge_match_into_notebook(notebook)
     # The reader gives cells random ids; number them, so every build writes the
-    # same bytes (nox -s repro).
+    # same bytes (nox -s repro). A kernel sends a cell's printed text in chunks
+    # that fall differently each run; join them as the page shows them.
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"
+        if cell.cell_type == "code":
+            cell.outputs = _join_streams(cell.outputs)
     return nbformat.writes(notebook)
+
+
+def _join_streams(outputs: list[Any]) -> list[Any]:
+    """Merge each run of consecutive outputs to the same stream into one.
+
+    >>> chunks = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in "ab"]
+    >>> [o.text for o in _join_streams(chunks)]
+    ['ab']
+    """
+    joined: list[Any] = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and output.output_type == previous.output_type == "stream"
+            and output.name == previous.name
+        ):
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
 
 
 def offer_executed_notebook(
