@@ -80,7 +80,7 @@ def clean(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure the build against its floor; write _build/bench.json (~15 min)."""
+    """Measure the build against its floor; write _build/bench.json (~10 min)."""
     _sync(session, "docs")
     session.run("python", "tools/bench.py", "all")
 
