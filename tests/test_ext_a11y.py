@@ -38,7 +38,11 @@ def test_untitled_gallery_figure_is_described_by_its_section(
 
 def test_output_plot_is_described_by_its_section(notebook_site: SiteBuild) -> None:
     alts = _alts(_html(notebook_site, "notebook.html"))
-    assert alts == ["Figure in “A straight line” (A notebook page)"]
+    logos = [alt for alt in alts if alt == "tfdocs - Home"]  # light and dark logo
+    assert len(logos) == 2
+    assert [alt for alt in alts if alt not in logos] == [
+        "Figure in “A straight line” (A notebook page)"
+    ]
 
 
 def test_hidden_input_toggle_is_named_by_its_text(notebook_site: SiteBuild) -> None:
