@@ -40,9 +40,9 @@ extensions = [
     "tfdocs_notfound",  # ... whose search works at any depth
     "sphinx_sitemap",  # sitemap.xml
     "sphinxext.opengraph",  # og:* meta tags
-    "sphinx_copybutton",
+    "sphinx_copybutton",  # copy buttons on code, prompts stripped (HTML block)
     "tfdocs_a11y",  # after myst_nb and sphinx_gallery, whose output it fixes
-    "tfdocs_launch",
+    "tfdocs_launch",  # executed .ipynb downloads; Colab with TFDOCS_REPO_URL
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
