@@ -21,7 +21,6 @@ A cell tagged ``no-output-check`` is exempt from the cell rules.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -84,11 +83,8 @@ def check_page(app: Sphinx, doctree: nodes.document) -> None:
         _check_time(app, docname, float(run.get("seconds", 0.0)))
         _check_cells(docname, doctree)
         return
-    record = Path(env.srcdir, f"{docname}{tfdocs_executor.EXAMPLE_RUN_SUFFIX}")
-    if record.is_file():
-        import json
-
-        data = json.loads(record.read_text(encoding="utf-8"))
+    data = tfdocs_executor.example_run(env.srcdir, docname)
+    if data is not None:
         _check_time(app, docname, float(data.get("seconds", 0.0)))
         figures = [
             node

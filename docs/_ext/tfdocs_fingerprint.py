@@ -64,7 +64,7 @@ def partition_notebook_cache(app: Sphinx, config: Config) -> None:
 def invalidate_stale_gallery(app: Sphinx) -> None:
     """Drop the gallery's MD5 records if they were made under another fingerprint."""
     fingerprint = app.tfdocs_fingerprint  # type: ignore[attr-defined]
-    for folder in _gallery_folders(app):
+    for folder in gallery_folders(app):
         if _read(folder / MARKER) == fingerprint:
             continue
         stale = sorted(folder.rglob("*.md5"))
@@ -80,11 +80,11 @@ def record_gallery_fingerprint(app: Sphinx, exception: Exception | None) -> None
     """Remember the fingerprint the gallery was just built with."""
     if exception is not None:
         return
-    for folder in _gallery_folders(app):
+    for folder in gallery_folders(app):
         (folder / MARKER).write_text(app.tfdocs_fingerprint, encoding="utf-8")  # type: ignore[attr-defined]
 
 
-def _gallery_folders(app: Sphinx) -> list[Path]:
+def gallery_folders(app: Sphinx) -> list[Path]:
     """The generated gallery folders that exist (sphinx-gallery's gallery_dirs)."""
     gallery_dirs = app.config.sphinx_gallery_conf.get("gallery_dirs", [])
     names = [gallery_dirs] if isinstance(gallery_dirs, str) else gallery_dirs

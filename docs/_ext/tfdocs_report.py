@@ -16,7 +16,6 @@ source, and the reproducibility check (``nox -s repro``) ignores exactly that.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,7 @@ def collect_runs(env: BuildEnvironment) -> list[UnitRun]:
     ]
     srcdir = Path(env.srcdir)
     for docname in sorted(env.found_docs):
-        record = _example_record(srcdir, docname)
+        record = tfdocs_executor.example_run(srcdir, docname)
         if record is not None:
             runs.append(_unit(docname, "example", record))
     return runs
@@ -69,13 +68,6 @@ def _unit(docname: str, kind: str, data: dict[str, Any]) -> UnitRun:
         peak_mb=float(data.get("peak_mb", 0.0) or 0.0),
         versions=tuple(sorted(versions.items())),
     )
-
-
-def _example_record(srcdir: Path, docname: str) -> dict[str, Any] | None:
-    path = srcdir / f"{docname}{tfdocs_executor.EXAMPLE_RUN_SUFFIX}"
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 _NAMES = {"python": "Python", "tensorflow": "TensorFlow", "keras": "Keras"}
@@ -113,7 +105,7 @@ def add_banner(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     data = getattr(env, "tfdocs_runs", {}).get(docname)
     if data is None:
-        data = _example_record(Path(env.srcdir), docname)
+        data = tfdocs_executor.example_run(Path(env.srcdir), docname)
         if data is None:
             return
         env.note_dependency(f"{docname}{tfdocs_executor.EXAMPLE_RUN_SUFFIX}")

@@ -17,6 +17,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from tfdocs_fingerprint import gallery_folders
+
 __all__ = ["EPOCH", "stamp_zip"]
 
 EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -47,9 +49,8 @@ def stamp_zip(path: Path) -> bool:
 
 def stamp_gallery_zips(app: Sphinx) -> None:
     """After sphinx-gallery (builder-inited, priority 500) wrote its zips."""
-    gallery_dirs = app.config.sphinx_gallery_conf.get("gallery_dirs", [])
-    for name in [gallery_dirs] if isinstance(gallery_dirs, str) else gallery_dirs:
-        for path in sorted(Path(app.srcdir, name).rglob("*.zip")):
+    for folder in gallery_folders(app):
+        for path in sorted(folder.rglob("*.zip")):
             stamp_zip(path)
 
 
