@@ -41,7 +41,7 @@ from sphinx.util import logging
 
 import tfdocs_zygote
 
-__all__ = ["Run", "execute_notebook", "measure_example", "peak_rss_mb"]
+__all__ = ["Run", "example_run", "execute_notebook", "measure_example", "peak_rss_mb"]
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,8 @@ def execute_notebook(
             "", silent=True, store_history=False, user_expressions=_PROBE
         )
         reply = await client.async_wait_for_reply(msg_id)
+        if reply is None:  # no reply in time: the run stands, unmeasured
+            return
         for name, value in reply["content"].get("user_expressions", {}).items():
             if value.get("status") == "ok":
                 probe[name] = value["data"]["text/plain"].strip("'\"")
@@ -177,6 +179,12 @@ def measure_example(gallery_conf: dict[str, Any], fname: str | None, when: str) 
     target.with_suffix(EXAMPLE_RUN_SUFFIX).write_text(
         json.dumps(asdict(run), indent=1), encoding="utf-8"
     )
+
+
+def example_run(srcdir: str | Path, docname: str) -> dict[str, Any] | None:
+    """The run :func:`measure_example` recorded for a gallery page, if any."""
+    path = Path(srcdir, f"{docname}{EXAMPLE_RUN_SUFFIX}")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def _as_list(value: str | list[str]) -> list[str]:
@@ -328,7 +336,11 @@ def collect_result(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     notebook, run = pending.future.result()
     if run.error is not None:
-        logger.info("tfdocs: %s failed; myst-nb runs it again to report it", docname)
+        logger.info(
+            "tfdocs: %s failed (%s); myst-nb runs it again to report it",
+            docname,
+            run.error.splitlines()[0] if run.error else "",
+        )
         return
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn

@@ -34,6 +34,7 @@ import selectors
 import signal
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -196,13 +197,8 @@ def _kill(pid: int) -> None:
 def launch(argv: list[str]) -> int:
     """Stand in for a kernel forked by the zygote; exec ipykernel without one."""
     path = os.environ.get(ENV_VAR)
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        if not path:
-            raise OSError
-        conn.connect(path)
-    except OSError:
-        conn.close()
+    conn = _connect(path) if path else None
+    if conn is None:
         python = sys.executable
         os.execv(python, [python, "-m", "ipykernel_launcher", *argv])
     request = {"argv": argv, "cwd": str(Path.cwd()), "env": dict(os.environ)}
@@ -218,6 +214,27 @@ def launch(argv: list[str]) -> int:
         signal.signal(signum, forward)
     line = replies.readline()
     return json.loads(line)["exit"] if line else 1
+
+
+def _connect(path: str, *, wait: float = 10.0) -> socket.socket | None:
+    """Connect to the zygote at ``path``, waiting while it starts; None if it never does.
+
+    The zygote binds its socket a moment after it is started, and the first
+    kernels are asked for at once: without the wait they would fall back to
+    plain kernels.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.connect(path)
+        except OSError:
+            conn.close()
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.02)
+        else:
+            return conn
 
 
 def main(argv: list[str]) -> int:
