@@ -14,8 +14,9 @@ Two entry points share this module (it imports nothing heavy at the top):
     anything, so a kernel asked for during the import waits instead of failing.
 ``python -m tfdocs_zygote -f CONNECTION_FILE [ipykernel options]``
     The ``argv`` of the ``tfdocs`` kernelspec. If ``TFDOCS_ZYGOTE`` names a
-    zygote's socket, it hands its working directory, environment and standard
-    streams to the zygote, which forks the kernel; it then stands in for the
+    zygote's socket (it waits up to 10 s for a zygote that is still starting),
+    it hands its working directory, environment and standard streams to the
+    zygote, which forks the kernel; it then stands in for the
     kernel (signals are forwarded, its exit status is the kernel's) so Jupyter
     manages it like any kernel. Without a zygote it becomes a plain
     ``ipykernel_launcher``.
