@@ -231,17 +231,18 @@ class InstallDirective(SphinxDirective):
 
 
 def _gallery_scripts(app: Sphinx) -> list[Path]:
-    conf = app.config.sphinx_gallery_conf
-    folders = conf.get("examples_dirs", [])
-    folders = [folders] if isinstance(folders, str) else folders
-    pattern = conf.get("filename_pattern", "")
-    import re
+    """Return every gallery example, as sphinx-gallery copied it beside its page.
 
+    Executed or not (``TFDOCS_ONLY`` narrows what runs, not what is shown).
+    """
+    conf = app.config.sphinx_gallery_conf
+    folders = conf.get("gallery_dirs", [])
+    folders = [folders] if isinstance(folders, str) else folders
     return sorted(
         script
         for folder in folders
         for script in Path(app.srcdir, folder).rglob("*.py")
-        if re.search(pattern, str(script))
+        if script.with_suffix(".rst").is_file()
     )
 
 
