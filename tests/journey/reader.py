@@ -9,6 +9,7 @@ reader's command in it, cut off from the network where the machine allows.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shlex
 import shutil
@@ -158,11 +159,13 @@ def make_environment(root: Path, *, command: str | None) -> Environment:
         environment.pip("install", *JUPYTER)
         spec = environment.kernels / "kernels" / "python3"
         spec.mkdir(parents=True)
-        (spec / "kernel.json").write_text(
-            '{"argv": ["%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"],'
-            ' "display_name": "Python 3", "language": "python"}' % environment.python,
-            encoding="utf-8",
-        )
+        kernel = {
+            "argv": [str(environment.python), "-m", "ipykernel_launcher",
+                     "-f", "{connection_file}"],
+            "display_name": "Python 3",
+            "language": "python",
+        }  # fmt: skip
+        (spec / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
     return environment
 
 
