@@ -35,7 +35,7 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite, doctests of src/ included, with coverage."""
+    """Run the test suite, doctests of src/ and helpers/src/ included, with coverage."""
     _sync(session, "test")
     session.run(
         "pytest", "--numprocesses=2", "--dist=loadfile",
@@ -58,7 +58,7 @@ def serve(session: nox.Session) -> None:
     _sync(session, "serve")
     session.run(
         "sphinx-autobuild", *SPHINX_DIRS, str(BUILD / "html"),
-        "--watch", "src", "--watch", "examples", "--ignore", "*/auto_examples/*",
+        "--watch", "src", "--watch", "helpers/src", "--watch", "examples", "--ignore", "*/auto_examples/*",
         *session.posargs,
     )  # fmt: skip
 
