@@ -7,30 +7,37 @@ with ``uv sync --locked``, so what runs here is exactly what produced the site.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import nox
+
+ROOT = Path(__file__).parent
+# The build's shared facts (tfdocs_sphinx.locations imports only the standard
+# library), read from the source tree: nox runs outside the project's venvs.
+sys.path.insert(0, str(ROOT / "src"))
+from tfdocs_sphinx.locations import sphinx_build_args  # noqa: E402
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests", "docs"]
 
-ROOT = Path(__file__).parent
 BUILD = ROOT / "_build"
 # Strict: warnings are errors, every failure is shown, broken references warn.
-SPHINX_STRICT = ["-W", "--keep-going", "-n"]
-SPHINX_DIRS = ["-c", ".", "-d", str(BUILD / "doctrees"), "docs"]
+SITE = {
+    "confdir": Path("."),
+    "srcdir": Path("docs"),
+    "outdir": BUILD / "html",
+    "doctreedir": BUILD / "doctrees",
+}
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the site into _build/html, executing every page and example."""
     _sync(session, "docs")
-    session.run(
-        "sphinx-build", "-b", "html", *SPHINX_STRICT, *SPHINX_DIRS,
-        str(BUILD / "html"), *session.posargs,
-    )  # fmt: skip
+    session.run("sphinx-build", *sphinx_build_args(**SITE), *session.posargs)
 
 
 @nox.session
@@ -46,10 +53,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check style and formatting with ruff."""
-    _sync(session, "lint", project=False)
+    """Check style and formatting with ruff, and types with mypy (strict)."""
+    _sync(session, "lint")
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
 
 
 @nox.session
@@ -57,7 +65,7 @@ def serve(session: nox.Session) -> None:
     """Preview the site with live reload while editing (sphinx-autobuild)."""
     _sync(session, "serve")
     session.run(
-        "sphinx-autobuild", *SPHINX_DIRS, str(BUILD / "html"),
+        "sphinx-autobuild", *sphinx_build_args(**SITE, strict=False),
         "--watch", "src", "--watch", "helpers/src", "--watch", "examples", "--ignore", "*/auto_examples/*",
         *session.posargs,
     )  # fmt: skip
@@ -117,9 +125,9 @@ def repro(session: nox.Session) -> None:
 
 @nox.session
 def apilinks(session: nox.Session) -> None:
-    """Regenerate docs/_ext/apilinks/*.json from the installed TensorFlow and Keras."""
+    """Regenerate the API maps (src/tfdocs_sphinx/publish/apimaps) from TensorFlow and Keras."""
     _sync(session, "docs")
-    session.run("python", "-m", "tfdocs_apimap", *session.posargs)
+    session.run("tfdocs-apimap", *session.posargs)
 
 
 @nox.session

@@ -9,6 +9,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tfdocs_sphinx.locations import sphinx_build_args
+from tfdocs_sphinx.runs import Record, read_record
+
 ROOT = Path(__file__).parents[1]
 SITES = Path(__file__).parent / "sites"
 
@@ -25,6 +28,16 @@ class SiteBuild:
     def html(self) -> Path:
         """The folder the HTML was written to."""
         return self.root / "_build" / "html"
+
+    @property
+    def doctrees(self) -> Path:
+        """The folder of the build's environment and run record."""
+        return self.root / "_build" / "doctrees"
+
+    @property
+    def runs(self) -> Record:
+        """The run record the build wrote: what ran, in this build or before."""
+        return read_record(self.doctrees)
 
 
 def build_site(
@@ -45,11 +58,13 @@ def build_site(
         for page in pages:
             folder = "examples" if page.suffix == ".py" else "docs"
             shutil.copy(page, root / folder / page.name)
-    command = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n",
-        "-c", str(ROOT), "-d", str(root / "_build" / "doctrees"),
-        str(root / "docs"), str(root / "_build" / "html"), *options,
-    ]  # fmt: skip
+    args = sphinx_build_args(
+        confdir=ROOT,
+        srcdir=root / "docs",
+        outdir=root / "_build" / "html",
+        doctreedir=root / "_build" / "doctrees",
+    )
+    command = [sys.executable, "-m", "sphinx", *args, *options]
     result = subprocess.run(
         command,
         capture_output=True,

@@ -1,11 +1,112 @@
-"""The build machinery of the tfdocs site, as one Sphinx extension package.
+"""The build machinery of the tfdocs site, as one Sphinx extension.
 
-``tfdocs_sphinx.publish`` holds what a reader of the built site gets beyond the
-rendered pages: the wheels of the packages the pages import, served by the site
-itself, and for every executed page and example the one command that installs
-what its code imports.
+``extensions = ["tfdocs_sphinx"]`` in ``conf.py`` loads myst-nb and
+sphinx-gallery and then the machinery's parts, in the order they need, and
+declares every ``tfdocs_*`` setting:
+
+``execute``
+    The build environment, the cache fingerprint, ``TFDOCS_ONLY``, the pool of
+    zygote-forked kernels that runs the pages while the gallery runs, and the
+    measurement of the gallery's examples.
+``checks``
+    Failing cells reported by file and line, terminal replay and leaked log
+    lines, pages that ran too fast or showed nothing, banners and the report.
+``publish``
+    Accessibility fixes, the 404 page's search, links to the API reference,
+    executed notebooks and Colab, the served wheel and install commands.
+
+Below them, shared by all: :mod:`.runs` (the run record of every page and
+example), :mod:`.notebooks` (pages as myst-nb reads them) and :mod:`.locations`
+(facts the nox file, tools/ and tests share). Importing the package imports
+nothing else: kernels and the nox file import its modules too.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["SETTINGS", "setup"]
+
+__version__ = "0.1.0"
+
+#: Every setting the machinery reads: name -> (default, rebuild, types, what).
+#: Settings whose default comes from a ``TFDOCS_*`` variable name it.
+SETTINGS: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
+    "tfdocs_execution_workers": (
+        0, "", (int,), "pages executed at once; 0: one per core"),
+    "tfdocs_preload": (
+        [], "env", (list, tuple), "modules the zygote imports once for every kernel"),
+    "tfdocs_fingerprint_versions": (
+        [], "env", (list, tuple), "distributions whose version keys the caches"),
+    "tfdocs_fingerprint_sources": (
+        [], "env", (list, tuple), "packages whose source keys the caches"),
+    "tfdocs_only": (
+        os.environ.get("TFDOCS_ONLY", ""), "", (str,),
+        "regex: execute only the matching pages and examples (TFDOCS_ONLY)"),
+    "tfdocs_renderers": (
+        [], "env", (list, tuple, set, frozenset),
+        "functions whose call, ending a cell, must show a rendered view"),
+    "tfdocs_min_run_ms": (
+        100, "env", (int,), "a page or example that ran faster fails the build"),
+    "tfdocs_repo_url": (
+        os.environ.get("TFDOCS_REPO_URL", ""), "html", (str,),
+        "https://github.com/OWNER/REPO: adds Open in Colab (TFDOCS_REPO_URL)"),
+    "tfdocs_pages_branch": (
+        os.environ.get("TFDOCS_PAGES_BRANCH") or "gh-pages", "html", (str,),
+        "the branch that holds the built site (TFDOCS_PAGES_BRANCH)"),
+    "tfdocs_serve_wheels": (
+        {}, "html", (dict,), "distribution -> project folder: wheels the site serves"),
+    "tfdocs_pinned": (
+        ["tensorflow", "keras"], "html", (list, tuple),
+        "distributions install commands pin to the build's versions"),
+}  # fmt: skip
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Load myst-nb, sphinx-gallery and every part, in order; declare the settings.
+
+    The order matters where parts handle the same event at the same priority:
+
+    * the run record's collector (:mod:`.runs`) stores a document's run before
+      any part reads it at ``doctree-read``, where the failure reporter, the
+      terminal replay, the banner and the output checks follow in that order,
+      and the install box (priority 600) comes last;
+    * :mod:`.publish.a11y` overrides a node of myst-nb and restyles
+      sphinx-gallery, so both are loaded first.
+
+    Other orderings are priorities, stated where they are connected:
+    ``config-inited`` 5 (the gallery hook, before sphinx-gallery fills its
+    configuration at 10), 100 (``TFDOCS_ONLY``), 300 (the fingerprint);
+    ``builder-inited`` 1 (a new run record), 400 (stale examples forgotten), 450
+    (the pool starts, before sphinx-gallery runs the examples at 500), 550 (the
+    examples' runs handed over).
+    """
+    from tfdocs_sphinx import runs
+    from tfdocs_sphinx.checks import cell_errors, outputs, report, terminal
+    from tfdocs_sphinx.execute import environment, fingerprint, gallery, only, pool
+    from tfdocs_sphinx.publish import a11y, apilinks, install, launch, notfound
+    from tfdocs_sphinx.supported import check_versions
+
+    check_versions()
+    environment.apply()
+    app.setup_extension("myst_nb")
+    app.setup_extension("sphinx_gallery.gen_gallery")
+    for name, (default, rebuild, types, _) in SETTINGS.items():
+        app.add_config_value(name, default, rebuild, types=types)
+
+    runs.connect(app)
+    for part in (gallery, only, fingerprint, pool):
+        part.connect(app)
+    for part in (cell_errors, terminal, report, outputs):
+        part.connect(app)
+    for part in (apilinks, notfound, a11y, launch, install):
+        part.connect(app)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -38,6 +38,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from tfdocs_sphinx.locations import gallery_example, gallery_examples
+from tfdocs_sphinx.notebooks import is_notebook_page, read_page
 from tfdocs_sphinx.publish.requirements import (
     Requirement,
     imported_modules,
@@ -118,27 +120,18 @@ def unit_requirements(
 
 def _page_code(app: Sphinx, docname: str) -> str | None:
     """Return the code of every code cell of a notebook page (None for others)."""
-    if "kernelspec" not in app.env.metadata.get(docname, {}) and not str(
-        app.env.doc2path(docname)
-    ).endswith(".ipynb"):
+    if not is_notebook_page(app.env, docname):
         return None
-    from myst_nb.core.read import create_nb_reader
-
-    path = Path(app.env.doc2path(docname))
-    content = path.read_text(encoding="utf-8")
-    reader = create_nb_reader(
-        str(path), app.env.myst_config, app.env.mystnb_config, content
-    )
-    if reader is None:
+    page = read_page(app, docname)
+    if page is None:
         return None
-    notebook = reader.read(content)
-    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    cells = page.notebook.cells
+    return "\n".join(cell.source for cell in cells if cell.cell_type == "code")
 
 
 def _example_script(app: Sphinx, docname: str) -> Path | None:
     """Return the script of a gallery example page (sphinx-gallery copies it)."""
-    script = Path(app.srcdir, f"{docname}.py")
-    return script if script.is_file() else None
+    return gallery_example(app, docname)
 
 
 # -- The box ------------------------------------------------------------------
@@ -183,7 +176,7 @@ def add_install_box(app: Sphinx, doctree: nodes.document) -> None:
     box += nodes.paragraph("", "", *_inline_rst(after))
     title = next(iter(section.findall(nodes.title)), None)
     index = section.index(title) + 1 if title is not None else 0
-    # After the banner with the versions and time, if tfdocs_report put one.
+    # After the banner with the versions and time, if checks.report put one.
     if index < len(section) and isinstance(section[index], nodes.raw):
         index += "tfdocs-run" in section[index].astext()
     section.insert(index, box)
@@ -231,19 +224,8 @@ class InstallDirective(SphinxDirective):
 
 
 def _gallery_scripts(app: Sphinx) -> list[Path]:
-    """Return every gallery example, as sphinx-gallery copied it beside its page.
-
-    Executed or not (``TFDOCS_ONLY`` narrows what runs, not what is shown).
-    """
-    conf = app.config.sphinx_gallery_conf
-    folders = conf.get("gallery_dirs", [])
-    folders = [folders] if isinstance(folders, str) else folders
-    return sorted(
-        script
-        for folder in folders
-        for script in Path(app.srcdir, folder).rglob("*.py")
-        if script.with_suffix(".rst").is_file()
-    )
+    """Return every gallery example, executed or not."""
+    return sorted(gallery_examples(app).values())
 
 
 # -- Notebooks ----------------------------------------------------------------
@@ -372,13 +354,10 @@ def check_served_wheels(app: Sphinx, config: Any) -> None:
             raise ExtensionError(msg)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the settings, the box, the directive and the downloads."""
-    app.add_config_value("tfdocs_serve_wheels", {}, "html", types=[dict])
-    app.add_config_value("tfdocs_pinned", ["tensorflow", "keras"], "html", types=[list])
+def connect(app: Sphinx) -> None:
+    """Register the box, the directive and the downloads."""
     app.add_directive("tfdocs-install", InstallDirective)
     app.connect("config-inited", check_served_wheels)
     app.connect("doctree-read", add_install_box, priority=600)  # after the banner
     app.connect("build-finished", build_wheels)
     app.connect("build-finished", rewrite_gallery_downloads)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

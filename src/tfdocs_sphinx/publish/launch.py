@@ -1,6 +1,6 @@
 """Download and launch buttons of the notebook pages.
 
-myst-nb writes each page's notebook to ``<build>/jupyter_execute``; this extension
+myst-nb writes each page's notebook to ``<build>/jupyter_execute``; this part
 writes it into the site as ``_sources/<page>.ipynb``, which the book theme's
 download menu offers as ``.ipynb`` next to the page's source. On a cache hit
 myst-nb 1.4 writes the notebook as read, without the cached outputs it shows on
@@ -9,23 +9,27 @@ site knows its repository (``TFDOCS_REPO_URL=https://github.com/OWNER/REPO``),
 every notebook page also gets an "Open in Colab" button that opens that executed
 notebook from the branch the built site is published from
 (``TFDOCS_PAGES_BRANCH``, ``gh-pages`` by default). Without a repository there is
-no launch button at all. The variables are read here, not in conf.py.
+no launch button at all. The variables set the ``tfdocs_repo_url`` and
+``tfdocs_pages_branch`` settings.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import nbformat
 from jupyter_cache import get_cache
-from sphinx.application import Sphinx
 
+from tfdocs_sphinx.notebooks import is_notebook_page, join_notebook_streams
 from tfdocs_sphinx.publish.install import portable_notebook, unit_requirements
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 __all__ = ["colab_url", "executed_notebook_name"]
 
@@ -87,13 +91,6 @@ def executed_notebook_name(pagename: str, *, source_suffix: str) -> str:
     return f"{pagename}.ipynb"
 
 
-def _is_notebook_page(app: Sphinx, pagename: str) -> bool:
-    return pagename in app.env.all_docs and (
-        "kernelspec" in app.env.metadata.get(pagename, {})
-        or Path(app.env.doc2path(pagename)).suffix == ".ipynb"
-    )
-
-
 def _executed_notebook(app: Sphinx, path: Path, *, pagename: str) -> str:
     notebook = nbformat.read(path, as_version=4)
     config = app.env.mystnb_config
@@ -101,11 +98,9 @@ def _executed_notebook(app: Sphinx, path: Path, *, pagename: str) -> str:
         with contextlib.suppress(KeyError):  # KeyError: not executed, not cached
             cache = get_cache(config.execution_cache_path)
             _, notebook = cache.merge_match_into_notebook(notebook)
-    # A kernel sends a cell's printed text in chunks that fall differently each
-    # run; join them as the page shows them.
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs = _join_streams(cell.outputs)
+    # A page myst-nb executed itself (not cached) still has the chunks a kernel
+    # sent its streams in; join them as the page shows them.
+    join_notebook_streams(notebook)
     # A reader's Jupyter or Colab: the python3 kernel, and a first cell that
     # installs what the page imports where it is missing. Cells are numbered
     # (the reader gave them random ids), so every build writes the same bytes.
@@ -116,32 +111,15 @@ def _executed_notebook(app: Sphinx, path: Path, *, pagename: str) -> str:
     return nbformat.writes(notebook)
 
 
-def _join_streams(outputs: list[Any]) -> list[Any]:
-    """Merge each run of consecutive outputs to the same stream into one.
-
-    >>> chunks = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in "ab"]
-    >>> [o.text for o in _join_streams(chunks)]
-    ['ab']
-    """
-    joined: list[Any] = []
-    for output in outputs:
-        previous = joined[-1] if joined else None
-        if (
-            previous is not None
-            and output.output_type == previous.output_type == "stream"
-            and output.name == previous.name
-        ):
-            previous.text += output.text
-        else:
-            joined.append(output)
-    return joined
-
-
 def offer_executed_notebook(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: object,
 ) -> None:
     """Write the executed notebook into ``_sources/`` and list it for download."""
-    if not _is_notebook_page(app, pagename):
+    if not is_notebook_page(app.env, pagename):
         return
     executed = Path(app.env.mystnb_config.output_folder, f"{pagename}.ipynb")
     if not executed.is_file():
@@ -157,7 +135,11 @@ def offer_executed_notebook(
 
 
 def add_colab_button(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: object,
 ) -> None:
     """Add an "Open in Colab" button to a notebook page of a site with a repository."""
     repo_url = app.config.tfdocs_repo_url
@@ -187,7 +169,7 @@ def add_colab_button(
     )
 
 
-def check_repo_url(app: Sphinx, config) -> None:
+def check_repo_url(app: Sphinx, config: Config) -> None:
     """Fail early, with the variable's name, on a repository URL Colab can't open."""
     if config.tfdocs_repo_url:
         try:
@@ -201,23 +183,13 @@ def check_repo_url(app: Sphinx, config) -> None:
             raise ValueError(msg) from None
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the settings and the page-context hooks.
+def connect(app: Sphinx) -> None:
+    """Register the page-context hooks.
 
     The book theme builds its header buttons at priority 501 on the same event:
     the notebook is named before, and the Colab group added just after it starts
     the list.
     """
-    app.add_config_value(
-        "tfdocs_repo_url", os.environ.get(REPO_ENV_VAR, ""), "html", types=[str]
-    )
-    app.add_config_value(
-        "tfdocs_pages_branch",
-        os.environ.get(BRANCH_ENV_VAR) or DEFAULT_BRANCH,
-        "html",
-        types=[str],
-    )
     app.connect("config-inited", check_repo_url)
     app.connect("html-page-context", offer_executed_notebook, priority=500)
     app.connect("html-page-context", add_colab_button, priority=501)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,10 +9,11 @@ child could inherit; each child starts its own on its first op.
 
 Two entry points share this module (it imports nothing heavy at the top):
 
-``python -m tfdocs_zygote serve SOCKET``
+``python -m tfdocs_sphinx.execute.zygote serve SOCKET [MODULE ...]``
     The zygote. It listens on the Unix socket ``SOCKET`` before it imports
-    anything, so a kernel asked for during the import waits instead of failing.
-``python -m tfdocs_zygote -f CONNECTION_FILE [ipykernel options]``
+    the modules (the site's ``tfdocs_preload``), so a kernel asked for during
+    the imports waits instead of failing.
+``python -m tfdocs_sphinx.execute.zygote -f CONNECTION_FILE [ipykernel options]``
     The ``argv`` of the ``tfdocs`` kernelspec. If ``TFDOCS_ZYGOTE`` names a
     zygote's socket (it waits up to 10 s for a zygote that is still starting),
     it hands its working directory, environment and standard streams to the
@@ -36,35 +37,30 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENV_VAR", "PRELOAD", "launch", "serve"]
+__all__ = ["ENV_VAR", "KERNEL_MODULES", "launch", "serve"]
 
 #: Environment variable naming the zygote's socket.
 ENV_VAR = "TFDOCS_ZYGOTE"
-#: Modules the zygote imports before it forks: the cost every page would pay.
-PRELOAD = (
-    "tensorflow",
-    "keras",
-    "numpy",
-    "matplotlib.pyplot",  # the backend is chosen on first use, in the kernel
-    "sklearn.datasets",
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "tfdocs_helpers",
-)
+#: What every kernel imports: preloaded whatever the site's ``tfdocs_preload``.
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel")
 _MAX_MESSAGE = 1 << 20
 
 
-def serve(path: str, *, preload: tuple[str, ...] = PRELOAD) -> None:
-    """Run the zygote on the Unix socket ``path`` until it is terminated."""
+def serve(path: str, *, preload: Sequence[str] = ()) -> None:
+    """Run the zygote on the Unix socket ``path`` until it is terminated.
+
+    It imports ``preload`` and ipykernel, and then forks a kernel per request.
+    """
     import importlib
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)  # kernels asked for during the imports queue here
-    for name in preload:
+    for name in (*preload, *KERNEL_MODULES):
         importlib.import_module(name)
     _forget_tensorflow_logger()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -96,7 +92,7 @@ def _forget_tensorflow_logger() -> None:
     TensorFlow sets up its Python logger on first use, for the process it is in:
     in a kernel, INFO and up to the cell's stdout; here, WARNING and up to the
     zygote's stderr, which would send a page's TensorFlow warnings to the build
-    log instead of the page (where ``tfdocs_terminal`` catches them). Forgetting
+    log instead of the page (where :mod:`..checks.terminal` catches them). Forgetting
     it makes each kernel set it up again, as a freshly started kernel would.
     """
     if "tensorflow" not in sys.modules:
@@ -148,9 +144,8 @@ def _become_kernel(request: dict[str, Any], fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         argv = list(request["argv"])
-        if (
-            "JPY_PARENT_PID" in os.environ
-        ):  # ipykernel read it when the zygote imported it
+        # ipykernel read JPY_PARENT_PID when the zygote imported it: pass it on.
+        if "JPY_PARENT_PID" in os.environ:
             argv.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")
         sys.argv = ["ipykernel_launcher", *argv]
         from ipykernel import kernelapp
@@ -191,6 +186,7 @@ def _reap(children: dict[int, socket.socket], selector: selectors.BaseSelector) 
 
 
 def _kill(pid: int) -> None:
+    """Kill ``pid`` if it still exists."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
 
@@ -208,6 +204,7 @@ def launch(argv: list[str]) -> int:
     kernel = json.loads(replies.readline())["pid"]
 
     def forward(signum: int, _frame: object) -> None:
+        """Pass a signal the launcher receives on to its kernel."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(kernel, signum)
 
@@ -239,9 +236,9 @@ def _connect(path: str, *, wait: float = 10.0) -> socket.socket | None:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch ``serve SOCKET`` to the zygote, anything else to the launcher."""
-    if argv[:1] == ["serve"] and len(argv) == 2:
-        serve(argv[1])
+    """Dispatch ``serve SOCKET [MODULE ...]`` to the zygote, anything else to the launcher."""
+    if argv[:1] == ["serve"] and len(argv) >= 2:
+        serve(argv[1], preload=argv[2:])
         return 0
     return launch(argv)
 

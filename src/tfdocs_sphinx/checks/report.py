@@ -6,9 +6,8 @@
 * The ``{execution-report}`` directive renders the build's own measurements of
   every page and example (seconds and peak memory) as a table and a bar chart.
 
-The measurements come from ``tfdocs_executor``: ``env.tfdocs_runs`` for pages
-and the ``<example>.run.json`` files it writes beside the gallery's pages.
-Every measured figure is wrapped in an element of class ``tfdocs-measurement``:
+The measurements come from the run record (:mod:`..runs`), pages and examples
+alike. Every measured figure is wrapped in an element of class ``tfdocs-measurement``:
 it is the only part of a page allowed to differ between two builds of the same
 source, and the reproducibility check (``nox -s repro``) ignores exactly that.
 """
@@ -16,27 +15,34 @@ source, and the reproducibility check (``nox -s repro``) ignores exactly that.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-import tfdocs_executor
+from tfdocs_sphinx.runs import Run, all_runs, run_for
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 __all__ = ["MEASUREMENT", "UnitRun", "bar_chart_svg", "collect_runs", "report_html"]
 
 #: Class of every element that holds a measured (run-to-run varying) figure.
 MEASUREMENT = "tfdocs-measurement"
-_STATIC = Path(__file__).parent / "static"
+#: Cells with this tag print measured times: kept out of the search index, and
+#: out of the comparison of ``nox -s repro``.
+TIMING_TAG = "timing"
+STATIC = Path(__file__).parent / "static"
 
 
 @dataclass(frozen=True)
 class UnitRun:
-    """One page's or example's measured run."""
+    """One page's or example's measured run, as the report shows it."""
 
     docname: str
     kind: str  # "page" or "example"
@@ -46,34 +52,28 @@ class UnitRun:
 
 
 def collect_runs(env: BuildEnvironment) -> list[UnitRun]:
-    """Every measured page and example, pages first, each sorted by name."""
-    runs = [
-        _unit(docname, "page", data)
-        for docname, data in sorted(getattr(env, "tfdocs_runs", {}).items())
+    """Every successful run, pages first, each sorted by name."""
+    return [
+        _unit(docname, run)
+        for docname, run in all_runs(env).items()
+        if run.error is None
     ]
-    srcdir = Path(env.srcdir)
-    for docname in sorted(env.found_docs):
-        record = tfdocs_executor.example_run(srcdir, docname)
-        if record is not None:
-            runs.append(_unit(docname, "example", record))
-    return runs
 
 
-def _unit(docname: str, kind: str, data: dict[str, Any]) -> UnitRun:
-    versions = data.get("versions") or {}
+def _unit(docname: str, run: Run) -> UnitRun:
     return UnitRun(
         docname=docname,
-        kind=kind,
-        seconds=float(data.get("seconds", data.get("execution_seconds", 0.0)) or 0.0),
-        peak_mb=float(data.get("peak_mb", 0.0) or 0.0),
-        versions=tuple(sorted(versions.items())),
+        kind=run.kind,
+        seconds=run.seconds,
+        peak_mb=run.peak_mb,
+        versions=tuple(sorted(run.versions.items())),
     )
 
 
 _NAMES = {"python": "Python", "tensorflow": "TensorFlow", "keras": "Keras"}
 
 
-def _versions_text(versions: tuple[tuple[str, str], ...]) -> str:
+def _versions_text(versions: Iterable[tuple[str, str]]) -> str:
     order = list(_NAMES)
     ranked = sorted(
         versions,
@@ -95,21 +95,17 @@ def add_banner(app: Sphinx, doctree: nodes.document) -> None:
     out of the search index for the same reason.
     """
     for cell in doctree.findall(nodes.container):
-        if cell.get("nb_element") == "cell_code" and "timing" in cell.get(
+        if cell.get("nb_element") == "cell_code" and TIMING_TAG in cell.get(
             "cell_metadata", {}
         ).get("tags", []):
             for output in cell.findall(nodes.container):
                 if output.get("nb_element") == "cell_code_output":
                     output["classes"].append("no-search")
-    env = app.env
-    docname = env.docname
-    data = getattr(env, "tfdocs_runs", {}).get(docname)
-    if data is None:
-        data = tfdocs_executor.example_run(Path(env.srcdir), docname)
-        if data is None:
-            return
-        env.note_dependency(f"{docname}{tfdocs_executor.EXAMPLE_RUN_SUFFIX}")
-    run = _unit(docname, "", data)
+    docname = app.env.docname
+    record = run_for(app.env, docname)
+    if record is None or record.error is not None:
+        return
+    run = _unit(docname, record)
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not run.versions:
         return
@@ -130,8 +126,12 @@ def add_banner(app: Sphinx, doctree: nodes.document) -> None:
 # -- The report ---------------------------------------------------------------
 
 
-class execution_report(nodes.General, nodes.Element):  # docutils names nodes so
-    """Placeholder, filled in once every page has been read."""
+class execution_report(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder, filled in once every page has been read.
+
+    Named in lower case, as docutils names its node classes (the name is the
+    node's tag).
+    """
 
 
 class ExecutionReport(SphinxDirective):
@@ -144,9 +144,12 @@ class ExecutionReport(SphinxDirective):
 
 
 def _report_docs(env: BuildEnvironment) -> set[str]:
-    if not hasattr(env, "tfdocs_report_docs"):
-        env.tfdocs_report_docs = set()  # type: ignore[attr-defined]
-    return env.tfdocs_report_docs  # type: ignore[attr-defined]
+    """The documents that hold the report (kept in the environment)."""
+    docs: set[str] | None = getattr(env, "tfdocs_report_docs", None)
+    if docs is None:
+        docs = set()
+        setattr(env, "tfdocs_report_docs", docs)  # noqa: B010
+    return docs
 
 
 def always_reread_reports(
@@ -161,8 +164,9 @@ def always_reread_reports(
 
 
 def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace the report's placeholder with the table and chart of every run."""
     for placeholder in list(doctree.findall(execution_report)):
-        runs = collect_runs(app.env)
+        units = collect_runs(app.env)
         links = {
             run.docname: (
                 app.builder.get_relative_uri(docname, run.docname),
@@ -170,15 +174,15 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 if run.docname in app.env.titles
                 else run.docname,
             )
-            for run in runs
+            for run in units
         }
         report = nodes.raw(
-            "", report_html(runs, links), format="html", classes=["no-search"]
+            "", report_html(units, links), format="html", classes=["no-search"]
         )
         placeholder.replace_self(report)
 
 
-def report_html(runs: list[UnitRun], links: dict[str, tuple[str, str]]) -> str:
+def report_html(runs: list[UnitRun], links: Mapping[str, tuple[str, str]]) -> str:
     """The report: versions, a table of runs and a bar chart, as escaped HTML.
 
     ``links`` maps a docname to the (relative URL, title) of its page.
@@ -263,30 +267,31 @@ def bar_chart_svg(runs: list[UnitRun], *, width: int = 640, bar: int = 14) -> st
     )
 
 
-def add_static(app: Sphinx) -> None:
-    app.config.html_static_path.append(str(_STATIC))
+def add_static(app: Sphinx, config: Config) -> None:
+    """Serve the report's stylesheet."""
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
     app.add_css_file("tfdocs-report.css")
 
 
 def purge_report(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Forget that a document holds the report before it is read again."""
     _report_docs(env).discard(docname)
 
 
 def merge_reports(
     app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
 ) -> None:
+    """Take the report documents a parallel reader found."""
     _report_docs(env).update(_report_docs(other) & docnames)
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def connect(app: Sphinx) -> None:
     """Register the directive, the banner and the report's hooks."""
-    app.setup_extension("tfdocs_executor")
     app.add_node(execution_report)
     app.add_directive("execution-report", ExecutionReport)
-    app.connect("builder-inited", add_static)
+    app.connect("config-inited", add_static)
     app.connect("doctree-read", add_banner)
     app.connect("env-get-outdated", always_reread_reports)
     app.connect("doctree-resolved", fill_report)
     app.connect("env-purge-doc", purge_report)
     app.connect("env-merge-info", merge_reports)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

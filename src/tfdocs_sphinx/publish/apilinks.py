@@ -9,9 +9,8 @@ Names bound by the page's own imports count: after ``from keras import layers``,
 ``layers.Dense`` links to ``keras.layers.Dense``. Unknown names, and anything
 already inside a link, are left alone.
 
-The names and URLs come from the maps in ``apilinks/`` that
-``docs/_ext/tfdocs_apimap.py`` generates from the installed TensorFlow and
-Keras (``nox -s apilinks``), so a build needs neither the network nor an import
+The names and URLs come from the maps in ``apimaps/`` that :mod:`.apimap`
+generates from the installed TensorFlow and Keras (``nox -s apilinks``), so a build needs neither the network nor an import
 of TensorFlow. Links carry the class ``tfdocs-apilink`` and a ``title`` naming
 the reference they open.
 
@@ -39,7 +38,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 __all__ = ["ApiIndex", "import_aliases", "link_code", "link_page_body", "load_index"]
 
-MAPS = Path(__file__).parent / "apilinks"
+MAPS = Path(__file__).parent / "apimaps"
 LINK_CLASS = "tfdocs-apilink"
 PYTHON_LANGUAGES = frozenset(
     {"python", "python3", "py", "ipython", "ipython3", "pycon", "default"}
@@ -109,7 +108,7 @@ class ApiIndex:
 
 @functools.cache
 def load_index(folder: Path = MAPS) -> ApiIndex:
-    """Read the maps ``*.json`` of ``folder`` written by ``tfdocs_apimap``."""
+    """Read the maps ``*.json`` of ``folder`` written by :mod:`.apimap`."""
     urls: dict[str, str] = {}
     aliases: dict[str, str] = {}
     paths = sorted(folder.glob("*.json"))
@@ -323,8 +322,7 @@ def link_code_blocks(
         context["body"] = link_page_body(context["body"], index=load_index())
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def connect(app: Sphinx) -> None:
     """Register the prose transform and the code pass."""
     app.add_post_transform(LinkInlineNames)
     app.connect("html-page-context", link_code_blocks)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,13 +4,15 @@ A kernel sends what a cell prints in chunks, split wherever the stream happened
 to be flushed, so the number of chunks varies from run to run. myst-nb's own
 merging (``nb_merge_streams``) strips each chunk and adds a newline, which turns
 ``print(a, b)`` into two lines whenever a flush falls in between. With that
-option off, this extension joins adjacent chunks of the same stream exactly as
-they were written, so a page's text output does not depend on timing.
+option off, the executor joins adjacent chunks of the same stream exactly as
+they were written before it caches a page (:func:`.notebooks.join_streams`), so
+a page's text output does not depend on timing; the executed notebook offered
+for download is joined the same way.
 
 Keras progress bars (and tqdm, and anything else that animates a line) redraw
 themselves with carriage returns and backspaces. A browser prints those bytes
 as-is, so a page would show every intermediate frame glued together with
-control characters in between. This extension replays the ``\\r`` and ``\\b``
+control characters in between. This part replays the ``\\r`` and ``\\b``
 in every literal block of a read document, for myst-nb cell outputs and
 sphinx-gallery's captured output alike, keeping only the final frame.
 
@@ -25,11 +27,15 @@ Written here because it is a dozen lines; a terminal-emulator dependency
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["clean_literal_blocks", "leaked_log_lines", "replay_terminal"]
 
 logger = logging.getLogger(__name__)
 
@@ -63,25 +69,6 @@ def _replay_line(line: str) -> str:
     return "".join(screen).rstrip()
 
 
-def merge_stream_chunks(doctree: nodes.document) -> None:
-    """Join each run of adjacent myst-nb output blocks of one stream into one."""
-    merged: set[int] = set()  # ids of blocks already folded into a previous one
-    for block in list(doctree.findall(nodes.literal_block)):
-        stream = _stream(block)
-        if stream is None or id(block) in merged:
-            continue
-        text = block.astext()
-        follower = block.next_node(descend=False, siblings=True)
-        while isinstance(follower, nodes.literal_block) and _stream(follower) == stream:
-            text += follower.astext()
-            merged.add(id(follower))
-            follower.parent.remove(follower)
-            follower = block.next_node(descend=False, siblings=True)
-        if text != block.astext():
-            block[:] = [nodes.Text(text)]  # [:] sets the parent, unlike .children
-            block.rawsource = text
-
-
 def _stream(block: nodes.literal_block) -> str | None:
     classes = block.get("classes", [])
     if "output" not in classes:
@@ -99,8 +86,7 @@ def leaked_log_lines(text: str) -> list[str]:
 
 
 def clean_literal_blocks(app: Sphinx, doctree: nodes.document) -> None:
-    """Merge stream chunks, replay control characters, and flag leaked log lines."""
-    merge_stream_chunks(doctree)
+    """Replay control characters and flag leaked log lines in every literal block."""
     for block in doctree.findall(nodes.literal_block):
         text = block.astext()
         if _stream(block) is not None:
@@ -118,7 +104,6 @@ def clean_literal_blocks(app: Sphinx, doctree: nodes.document) -> None:
             block.rawsource = shown
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def connect(app: Sphinx) -> None:
     """Register the doctree pass."""
     app.connect("doctree-read", clean_literal_blocks)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,17 +1,17 @@
 """The maps of public TensorFlow and Keras names to their API reference pages.
 
 The site links ``tf.*`` and ``keras.*`` names to the official API reference
-(docs/_ext/tfdocs_apilinks.py) without network access and without importing
-TensorFlow in the Sphinx process. It reads the maps this module writes into
-docs/_ext/apilinks/ from the installed, pinned TensorFlow and Keras::
+(:mod:`.apilinks`) without network access and without importing TensorFlow in
+the Sphinx process. It reads the maps this module writes into ``apimaps/``
+beside it from the installed, pinned TensorFlow and Keras::
 
-    nox -s apilinks        # or: python -m tfdocs_apimap docs/_ext/apilinks
+    nox -s apilinks        # or: python -m tfdocs_sphinx.publish.apimap [FOLDER]
 
 tensorflow.org's URL scheme is mechanical: every public name has a page named
 by its canonical dotted path (``tf/math/reduce_sum``), methods are anchors of
 their class page (``tf/data/Dataset#map``). keras.io's pages are not: its page
 tree is keras-io's ``scripts/api_master.py``, whose page paths and the names
-each page documents are kept in ``apilinks/keras_io_pages.json`` (a snapshot;
+each page documents are kept in ``apimaps/keras_io_pages.json`` (a snapshot;
 see its ``source``). A Keras name that no keras.io page documents links to its
 ``tf.keras`` page on tensorflow.org instead; the map records which.
 
@@ -42,7 +42,7 @@ __all__ = [
 
 TENSORFLOW_ORG = "https://www.tensorflow.org/api_docs/python/"
 KERAS_IO = "https://keras.io/api/"
-FOLDER = Path(__file__).parent / "apilinks"
+FOLDER = Path(__file__).parent / "apimaps"
 # Huge or legacy namespaces nobody writes in prose: thousands of names, no value.
 TF_SKIPPED = frozenset({"tf.compat.v1", "tf.compat.v2", "tf.raw_ops"})
 
@@ -286,6 +286,13 @@ def write_maps(folder: Path = FOLDER) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":
-    for path in write_maps(Path(sys.argv[1]) if len(sys.argv) > 1 else FOLDER):
+def main(argv: list[str] | None = None) -> int:
+    """Write the maps into the folder given as the only argument, or ``apimaps/``."""
+    args = sys.argv[1:] if argv is None else argv
+    for path in write_maps(Path(args[0]) if args else FOLDER):
         print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,7 +1,7 @@
 """Report pages and examples that ran suspiciously fast or produced no output.
 
-A failing cell breaks the build (``tfdocs_cell_errors``), and each page asserts
-its key results in hidden cells. This extension catches what neither sees: code
+A failing cell breaks the build (:mod:`.cell_errors`), and each page asserts
+its key results in hidden cells. This part catches what neither sees: code
 that did not really run, or ran and showed nothing. It warns, with the file and
 line, so the strict build fails, when
 
@@ -11,8 +11,8 @@ line, so the strict build fails, when
 * a page's code cells produced no output at all;
 * a cell that creates a Matplotlib figure (``plt.subplots``, ``plt.figure`` …)
   shows no image, or a cell that ends with a call to one of the site's renderers
-  (``show_tensor``, ``graph_diagram``, ``model_diagram``, ``tracing_summary``)
-  shows nothing rich (HTML or an image);
+  (the functions named in ``tfdocs_renderers``) shows nothing rich (HTML or an
+  image);
 * a gallery example produced no figure (every ``plot_*`` script plots).
 
 A cell tagged ``no-output-check`` is exempt from the cell rules.
@@ -21,35 +21,37 @@ A cell tagged ``no-output-check`` is exempt from the cell rules.
 from __future__ import annotations
 
 import ast
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.util import logging
 
-import tfdocs_executor
+from tfdocs_sphinx import runs
 
-__all__ = ["FIGURE_CALLS", "RENDERERS", "expected_output"]
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["FIGURE_CALLS", "check_page", "expected_output"]
 
 logger = logging.getLogger(__name__)
 
 #: ``plt.<name>(...)`` calls that create a figure the inline backend will show.
 FIGURE_CALLS = frozenset({"figure", "subplots", "subplot", "subplot_mosaic"})
-#: Helpers whose result, as a cell's last expression, renders as HTML or SVG.
-RENDERERS = frozenset(
-    {"show_tensor", "graph_diagram", "model_diagram", "tracing_summary"}
-)
 EXEMPT_TAG = "no-output-check"
 
 
-def expected_output(source: str) -> str | None:
+def expected_output(source: str, *, renderers: Collection[str] = ()) -> str | None:
     """What output a cell's code promises: ``"figure"``, ``"rich"`` or ``None``.
+
+    A cell promises a figure if it calls ``plt.<one of FIGURE_CALLS>``, and a
+    rich view if its last expression calls a function named in ``renderers``.
 
     >>> expected_output("fig, ax = plt.subplots()\\nax.plot([1, 2])")
     'figure'
-    >>> expected_output("x = tf.ones((2, 2))\\nshow_tensor(x)")
+    >>> expected_output("x = tf.ones((2, 2))\\nshow_tensor(x)", renderers={"show_tensor"})
     'rich'
-    >>> expected_output("view = show_tensor(x)") is None
+    >>> expected_output("view = show_tensor(x)", renderers={"show_tensor"}) is None
     True
     """
     try:
@@ -69,34 +71,32 @@ def expected_output(source: str) -> str | None:
     if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
         func = last.value.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name in RENDERERS:
+        if name in renderers:
             return "rich"
     return None
 
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
     """Warn about a page or example that ran too fast or showed nothing."""
-    env = app.env
-    docname = env.docname
-    run = getattr(env, "tfdocs_runs", {}).get(docname)
-    if run is not None:
-        _check_time(app, docname, float(run.get("seconds", 0.0)))
-        _check_cells(docname, doctree)
+    docname = app.env.docname
+    run = runs.run_for(app.env, docname)
+    if run is None or run.error is not None:  # not executed, or reported already
         return
-    data = tfdocs_executor.example_run(env.srcdir, docname)
-    if data is not None:
-        _check_time(app, docname, float(data.get("seconds", 0.0)))
-        figures = [
-            node
-            for node in doctree.findall(nodes.Element)
-            if node.tagname in {"image", "imgsgnode"}
-            and "sphx_glr_" in str(node.get("uri", ""))
-            and "thumb" not in str(node.get("uri", ""))
-        ]
-        if not figures:
-            logger.warning(
-                "example produced no figure", location=(docname, 1), type="tfdocs"
-            )
+    _check_time(app, docname, run.seconds)
+    if run.kind == "page":
+        _check_cells(docname, doctree, renderers=app.config.tfdocs_renderers)
+        return
+    figures = [
+        node
+        for node in doctree.findall(nodes.Element)
+        if node.tagname in {"image", "imgsgnode"}
+        and "sphx_glr_" in str(node.get("uri", ""))
+        and "thumb" not in str(node.get("uri", ""))
+    ]
+    if not figures:
+        logger.warning(
+            "example produced no figure", location=(docname, 1), type="tfdocs"
+        )
 
 
 def _check_time(app: Sphinx, docname: str, seconds: float) -> None:
@@ -111,7 +111,9 @@ def _check_time(app: Sphinx, docname: str, seconds: float) -> None:
         )
 
 
-def _check_cells(docname: str, doctree: nodes.document) -> None:
+def _check_cells(
+    docname: str, doctree: nodes.document, *, renderers: Collection[str]
+) -> None:
     cells = [
         node
         for node in doctree.findall(nodes.container)
@@ -124,7 +126,11 @@ def _check_cells(docname: str, doctree: nodes.document) -> None:
         if EXEMPT_TAG in cell.get("cell_metadata", {}).get("tags", []):
             continue
         source = next(iter(cell.findall(nodes.literal_block)), None)
-        promise = expected_output(source.astext()) if source is not None else None
+        promise = (
+            expected_output(source.astext(), renderers=renderers)
+            if source is not None
+            else None
+        )
         if promise is None:
             continue
         shown = [
@@ -150,9 +156,6 @@ def _check_cells(docname: str, doctree: nodes.document) -> None:
         )
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Check every page and example as it is read."""
-    app.setup_extension("tfdocs_executor")
-    app.add_config_value("tfdocs_min_run_ms", 100, "", types=(int,))
+def connect(app: Sphinx) -> None:
+    """Check every page and example as it is read (after the run record has it)."""
     app.connect("doctree-read", check_page)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

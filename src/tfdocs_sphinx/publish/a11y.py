@@ -13,7 +13,8 @@ alternative on the built site (``nox -s browser`` checks every page):
 - gallery thumbnail links keep their title for screen readers (``link-name``),
   rich's console colours in outputs reach a 4.5:1 contrast in light and dark
   mode (``color-contrast``), and outputs that scroll sideways can be scrolled
-  with the keyboard (``scrollable-region-focusable``): tfdocs_a11y.css and .js.
+  with the keyboard (``scrollable-region-focusable``): static/tfdocs_a11y.css
+  and .js.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sphinx_gallery.directives import imgsgnode
 
 __all__ = ["figure_alt", "name_toctree_summaries"]
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent  # its static/ and templates/ folders
 _THUMBNAIL = re.compile(r"/thumb/sphx_glr_.*_thumb\.\w+$")
 
 
@@ -208,8 +209,8 @@ def add_assets(app: Sphinx, config: Config) -> None:
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the fixes; load this after myst_nb and sphinx_gallery."""
+def connect(app: Sphinx) -> None:
+    """Register the fixes; they need myst_nb and sphinx_gallery loaded first."""
     app.connect("config-inited", add_assets)
     app.add_post_transform(ImageAltText)
     app.add_node(
@@ -218,4 +219,3 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", wrap_toctree, priority=900)  # after the theme's
     app.add_css_file("tfdocs_a11y.css", priority=900)  # after sphinx-gallery's
     app.add_js_file("tfdocs_a11y.js", loading_method="defer")
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,22 +9,27 @@ which ``-W`` turns into a failed build. It also
 
 * puts a "this page failed to execute" admonition at the top of the page, so a
   page built with ``--keep-going`` can never pass for a successful one;
-* re-reads every failed page on the next build, so an unchanged broken page
-  cannot slip through on a warm environment.
+* records the failure in the run record (:mod:`..runs`), which has every
+  failed page read again on the next build, so an unchanged broken page cannot
+  slip through on a warm environment.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import nbformat
 from docutils import nodes
 from myst_nb.sphinx_ import NbMetadataCollector
-from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+
+from tfdocs_sphinx import runs
+from tfdocs_sphinx.notebooks import page_config
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +46,31 @@ class CellFailure(NamedTuple):
 
 
 def locate_failure(
-    notebook: nbformat.NotebookNode, source_lines: list[str], error: str, timeout: int
+    notebook: nbformat.NotebookNode,
+    source_lines: list[str],
+    error: str,
+    timeout: int | None,
 ) -> CellFailure:
     """Find the failing cell of an executed notebook and its line in the source.
 
     The failing cell is the last code cell that started executing; its line is
     the cell's own line reported by the traceback, offset by where the cell's
-    code starts in the ``.md`` file.
+    code starts in the ``.md`` file. If no cell started (the kernel died
+    first), the failure is placed at the first code cell.
     """
-    index, cell = next(
+    started = [
         (i, c)
-        for i, c in reversed(list(enumerate(notebook.cells)))
+        for i, c in enumerate(notebook.cells)
         if c.cell_type == "code" and c.get("execution_count") is not None
-    )
+    ]
+    if not started:
+        code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+        if not code:
+            return CellFailure(1, error, "")
+        index, cell = code[0]
+        line = _first_code_line(notebook, index, cell.source, source_lines)
+        return CellFailure(line, f"{error}: no cell started", cell.source)
+    index, cell = started[-1]
     first_code_line = _first_code_line(notebook, index, cell.source, source_lines)
     failure = next((o for o in cell.outputs if o.output_type == "error"), None)
     if error == "CellTimeoutError":
@@ -100,11 +117,11 @@ def report_failed_cell(app: Sphinx, doctree: nodes.document) -> None:
     notebook = nbformat.read(executed, as_version=4)
     source_path = Path(env.doc2path(docname))
     source_lines = source_path.read_text(encoding="utf-8").splitlines()
-    timeout = notebook.metadata.get("mystnb", {}).get(
-        "execution_timeout", app.config.nb_execution_timeout
+    config = page_config(notebook, env.mystnb_config)
+    failure = locate_failure(
+        notebook, source_lines, exec_data["error"], config.execution_timeout
     )
-    failure = locate_failure(notebook, source_lines, exec_data["error"], timeout)
-    env.tfdocs_failed_docs.add(docname)
+    runs.record_failure(env, docname, failure.summary)
     logger.warning(
         "%s\n%s",
         failure.summary,
@@ -125,44 +142,6 @@ def _indent(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.strip().splitlines())
 
 
-def init_failed_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Make sure the environment carries the set of failed pages."""
-    if not hasattr(env, "tfdocs_failed_docs"):
-        env.tfdocs_failed_docs = set()
-
-
-def reread_failed_docs(
-    app: Sphinx,
-    env: BuildEnvironment,
-    added: set[str],
-    changed: set[str],
-    removed: set[str],
-) -> list[str]:
-    """Read again every page that failed last time, even if unchanged."""
-    return sorted(getattr(env, "tfdocs_failed_docs", set()) - removed)
-
-
-def purge_failed_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """Forget a page's failure before it is read again."""
-    getattr(env, "tfdocs_failed_docs", set()).discard(docname)
-
-
-def merge_failed_docs(
-    app: Sphinx,
-    env: BuildEnvironment,
-    docnames: set[str],
-    other: BuildEnvironment,
-) -> None:
-    """Collect failures found by parallel readers."""
-    env.tfdocs_failed_docs |= getattr(other, "tfdocs_failed_docs", set())
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Connect the failure reporter to the build."""
-    app.setup_extension("myst_nb")
-    app.connect("env-before-read-docs", init_failed_docs)
-    app.connect("env-get-outdated", reread_failed_docs)
-    app.connect("env-purge-doc", purge_failed_doc)
-    app.connect("env-merge-info", merge_failed_docs)
+def connect(app: Sphinx) -> None:
+    """Connect the failure reporter; the run record re-reads failed pages."""
     app.connect("doctree-read", report_failed_cell)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

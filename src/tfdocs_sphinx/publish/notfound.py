@@ -4,14 +4,15 @@ sphinx-notfound-page writes every link and asset of ``404.html`` as an absolute
 path under ``notfound_urls_prefix``, because the server answers a missing
 ``/some/deep/page`` with that file. It leaves ``content_root``, which the
 theme's search dialog and Sphinx's searchtools.js prefix to result links, at
-``./``: this extension sets it to the same prefix on that one page.
+``./``: this part sets it to the same prefix on that one page.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 def absolute_content_root(
@@ -26,8 +27,7 @@ def absolute_content_root(
         context["content_root"] = app.config.notfound_urls_prefix or "/"
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
+def connect(app: Sphinx) -> None:
     """Connect after sphinx-notfound-page, which must be loaded first."""
     app.setup_extension("notfound.extension")
     app.connect("html-page-context", absolute_content_root)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

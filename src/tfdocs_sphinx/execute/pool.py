@@ -1,0 +1,259 @@
+"""Execute the site's notebook pages in parallel, while the gallery runs.
+
+myst-nb executes a page when Sphinx reads it: one page at a time, each in a new
+kernel that imports TensorFlow again. This part executes every page whose
+outputs are not in the cache as soon as the build starts, on all cores, in
+kernels forked from a zygote that has imported TensorFlow once
+(:mod:`.zygote`), while sphinx-gallery runs the examples in the Sphinx process.
+When Sphinx then reads a page, the page's result is added to myst-nb's
+jupyter-cache and myst-nb finds it there, exactly as if it had executed the page
+itself.
+
+Only the Sphinx process writes to the cache (from ``source-read``, one page at a
+time), so parallel execution never meets SQLite's "database is locked". The
+Sphinx process never imports TensorFlow for pages, and a build with nothing to
+execute starts no zygote. A page that fails is not cached: myst-nb executes it
+again when it reads it, and :mod:`..checks.cell_errors` reports the failure.
+
+Every run's wall time, peak memory and the versions it ran with go to the run
+record (:mod:`..runs`); a cached page's run comes back from the cache with it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+from tfdocs_sphinx import notebooks, runs
+from tfdocs_sphinx.execute import zygote
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from nbformat import NotebookNode
+    from sphinx.application import Sphinx
+
+__all__ = ["execute_notebook"]
+
+logger = logging.getLogger(__name__)
+
+#: Evaluated in the kernel after the last cell: what the page ran with.
+_PROBE = {
+    "peak_kb": "__import__('resource').getrusage(0).ru_maxrss",
+    "python": "__import__('platform').python_version()",
+    "tensorflow": "__import__('importlib.metadata').metadata.version('tensorflow')",
+    "keras": "__import__('importlib.metadata').metadata.version('keras')",
+}
+#: Where a cached page's run is kept in its jupyter-cache record (myst-nb reads
+#: ``execution_seconds`` from the same record for its own tables).
+CACHE_KEY = "tfdocs_run"
+
+
+def execute_notebook(
+    notebook: NotebookNode, *, timeout: int | None, allow_errors: bool
+) -> tuple[NotebookNode, runs.Run]:
+    """Execute ``notebook`` in place in a temporary folder; return it and its run.
+
+    The kernel is the one the notebook's kernelspec names; with ``TFDOCS_ZYGOTE``
+    set it is forked from the zygote. Cell errors end the run unless
+    ``allow_errors``; the error is returned in :attr:`.Run.error`, not raised.
+    """
+    from nbclient import NotebookClient
+
+    execution = notebook.metadata.get("execution", {})
+    timeout = execution.get("timeout", timeout)
+    allow_errors = execution.get("allow_errors", allow_errors)
+    probe: dict[str, str] = {}
+    code_cells = [
+        i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+    ]
+
+    async def record_probe(cell_index: int, **_: Any) -> None:
+        """After the last cell, while the kernel still runs: ask what it ran with."""
+        if cell_index != code_cells[-1]:
+            return
+        msg_id = client.kc.execute(
+            "", silent=True, store_history=False, user_expressions=_PROBE
+        )
+        reply = await client.async_wait_for_reply(msg_id)
+        if reply is None:  # no reply in time: the run stands, unmeasured
+            return
+        for name, value in reply["content"].get("user_expressions", {}).items():
+            if value.get("status") == "ok":
+                probe[name] = value["data"]["text/plain"].strip("'\"")
+
+    error = None
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as cwd:
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            allow_errors=allow_errors,
+            resources={"metadata": {"path": cwd}},
+            record_timing=False,  # timings in cell metadata would change the cache key
+            on_cell_executed=record_probe,
+        )
+        try:
+            client.execute()
+        except Exception as exc:  # a failed cell, a timeout, a dead kernel: reported
+            error = f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - start
+    peak_mb = int(probe.pop("peak_kb", "0")) / 1024
+    run = runs.Run(
+        "page", seconds, peak_mb, probe, error=error, build=runs.current_build()
+    )
+    return notebook, run
+
+
+# -- The build ----------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    page: notebooks.NotebookPage
+    future: Future[tuple[NotebookNode, runs.Run]]
+
+
+class Executor:
+    """What one build has started: the zygote, the pool and the pending pages."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, _Pending] = {}
+        self.cached: dict[str, runs.Run] = {}
+        self.pool: ThreadPoolExecutor | None = None
+        self.zygote: subprocess.Popen[bytes] | None = None
+        self.socket_dir: tempfile.TemporaryDirectory[str] | None = None
+
+    def start(self, app: Sphinx) -> None:
+        """Submit every notebook page missing from the cache to the worker pool."""
+        from jupyter_cache import get_cache
+
+        if app.builder.format != "html" or app.config.nb_execution_mode != "cache":
+            return
+        notebooks.ensure_configs(app)
+        cache = get_cache(app.env.mystnb_config.execution_cache_path)
+        found = app.project.discover(
+            app.config.exclude_patterns, app.config.include_patterns
+        )
+        work = []
+        for docname in sorted(found):
+            page = notebooks.read_page(app, docname)
+            if page is None or _excluded(
+                page.path, page.config.execution_excludepatterns
+            ):
+                continue
+            try:
+                cached = cache.match_cache_notebook(page.notebook)
+            except KeyError:
+                work.append(page)
+            else:
+                data = cached.data.get(CACHE_KEY)
+                if data is not None:
+                    self.cached[docname] = runs.Run.from_json(data)
+        if work:
+            self._start_pool(app, work)
+
+    def _start_pool(self, app: Sphinx, work: Iterable[notebooks.NotebookPage]) -> None:
+        self.socket_dir = tempfile.TemporaryDirectory(prefix="tfdocs-zygote-")
+        socket_path = str(Path(self.socket_dir.name, "zygote.sock"))
+        env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
+        self.zygote = subprocess.Popen(
+            [sys.executable, "-m", zygote.__name__, "serve", socket_path,
+             *app.config.tfdocs_preload],
+            env=env,
+        )  # fmt: skip
+        os.environ[zygote.ENV_VAR] = socket_path
+        workers = app.config.tfdocs_execution_workers or os.cpu_count() or 1
+        self.pool = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="tfdocs-exec"
+        )
+        pages = list(work)
+        logger.info(
+            "tfdocs: executing %d pages on %d workers while the gallery runs",
+            len(pages),
+            workers,
+        )
+        for page in pages:
+            future = self.pool.submit(
+                execute_notebook,
+                page.notebook,
+                timeout=page.config.execution_timeout,
+                allow_errors=page.config.execution_allow_errors,
+            )
+            self.pending[page.docname] = _Pending(page, future)
+
+    def collect(self, app: Sphinx, docname: str, source: list[str]) -> None:
+        """Before myst-nb reads a page: wait for its run and put it in the cache."""
+        if docname in self.cached:
+            runs.deliver(docname, self.cached[docname])
+        pending = self.pending.pop(docname, None)
+        if pending is None:
+            return
+        notebook, run = pending.future.result()
+        runs.deliver(docname, run)
+        if run.error is not None:
+            logger.info(
+                "tfdocs: %s failed (%s); myst-nb runs it again to report it",
+                docname,
+                run.error.splitlines()[0] if run.error else "",
+            )
+            return
+        from jupyter_cache import get_cache
+        from jupyter_cache.base import CacheBundleIn
+
+        cache = get_cache(app.env.mystnb_config.execution_cache_path)
+        record = cache.add_nb_to_project(
+            str(pending.page.path), read_data=pending.page.read_fmt
+        )
+        data = {"execution_seconds": run.seconds, CACHE_KEY: run.to_json()}
+        cache.cache_notebook_bundle(
+            CacheBundleIn(notebooks.join_notebook_streams(notebook), record.uri, data=data),
+            check_validity=False,
+            overwrite=True,
+        )
+        logger.info(
+            "tfdocs: executed %s in %.1f s (peak %.0f MB)",
+            docname,
+            run.seconds,
+            run.peak_mb,
+        )
+
+    def stop(self, app: Sphinx, *_: object) -> None:
+        """Stop the pool and the zygote once every page has been read (or on error)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        if self.zygote is not None:
+            self.zygote.terminate()
+            try:
+                self.zygote.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.zygote.kill()
+            self.zygote = None
+            os.environ.pop(zygote.ENV_VAR, None)
+        if self.socket_dir is not None:
+            self.socket_dir.cleanup()
+            self.socket_dir = None
+
+
+def _excluded(path: Path, patterns: Iterable[str]) -> bool:
+    posix = PurePosixPath(path.as_posix())
+    return any(posix.match(pattern) for pattern in patterns)
+
+
+def connect(app: Sphinx) -> None:
+    """Start before sphinx-gallery (builder-inited, priority 500) so both overlap."""
+    executor = Executor()
+    app.connect("builder-inited", executor.start, priority=450)
+    app.connect("source-read", executor.collect)
+    app.connect("env-updated", executor.stop)
+    app.connect("build-finished", executor.stop)
