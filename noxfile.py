@@ -16,7 +16,7 @@ ROOT = Path(__file__).parent
 # The build's shared facts (tfdocs_sphinx.locations imports only the standard
 # library), read from the source tree: nox runs outside the project's venvs.
 sys.path.insert(0, str(ROOT / "src"))
-from tfdocs_sphinx.locations import sphinx_build_args  # noqa: E402
+from tfdocs_sphinx.locations import sphinx_build_args
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
@@ -26,7 +26,7 @@ nox.options.sessions = ["lint", "tests", "docs"]
 BUILD = ROOT / "_build"
 # Strict: warnings are errors, every failure is shown, broken references warn.
 SITE = {
-    "confdir": Path("."),
+    "confdir": Path(),
     "srcdir": Path("docs"),
     "outdir": BUILD / "html",
     "doctreedir": BUILD / "doctrees",

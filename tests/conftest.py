@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from sitebuild import SITES, SiteBuild, build_site
+from tfdocs_sphinx.execute import zygote
+from tfdocs_sphinx.locations import KERNELS
 
 # Fixture sites are built by Sphinx, not collected by pytest.
 collect_ignore = ["sites"]
@@ -22,3 +29,17 @@ def notebook_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     """The base site plus a notebook page with a plot and a gallery figure, built once."""
     pages = sorted((SITES / "browser").glob("*/*.*"))
     return build_site(tmp_path_factory.mktemp("notebook"), *pages)
+
+
+@pytest.fixture
+def zygote_pid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """A zygote that preloads only ipykernel (TensorFlow would cost seconds)."""
+    path = tmp_path / "zygote.sock"
+    server = subprocess.Popen(
+        [sys.executable, "-m", zygote.__name__, "serve", str(path)]
+    )
+    monkeypatch.setenv(zygote.ENV_VAR, str(path))
+    monkeypatch.setenv("JUPYTER_PATH", str(KERNELS))
+    yield server.pid
+    server.terminate()
+    server.wait(timeout=10)

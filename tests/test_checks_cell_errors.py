@@ -1,10 +1,10 @@
-"""Mapping a failed cell back to its source line (docs/_ext/tfdocs_cell_errors.py)."""
+"""Mapping a failed cell back to its source line (tfdocs_sphinx.checks.cell_errors)."""
 
 from __future__ import annotations
 
 import nbformat
 
-from tfdocs_cell_errors import locate_failure
+from tfdocs_sphinx.checks.cell_errors import locate_failure
 
 SOURCE = """\
 ---

@@ -1,4 +1,4 @@
-"""The terminal replay of captured output (docs/_ext/tfdocs_terminal.py)."""
+"""The terminal replay of captured output (tfdocs_sphinx.checks.terminal)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 
-from tfdocs_terminal import clean_literal_blocks, leaked_log_lines, replay_terminal
+from tfdocs_sphinx.checks.terminal import (
+    clean_literal_blocks,
+    leaked_log_lines,
+    replay_terminal,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,18 +41,17 @@ def test_clean_literal_blocks_rewrites_only_blocks_with_control_characters() -> 
     assert quiet.astext() == "x = 1"
 
 
-def test_adjacent_chunks_of_one_stream_are_joined() -> None:
+def test_leaked_log_line_in_an_output_warns(caplog: pytest.LogCaptureFixture) -> None:
     document = new_document("<test>", get_default_settings(Parser))
-    container = nodes.container()
-    chunks = ["one ", "two ", "three\n"]
-    for chunk in chunks:
-        container += nodes.literal_block(chunk, chunk, classes=["output", "stream"])
-    container += nodes.literal_block("oops\n", "oops\n", classes=["output", "stderr"])
-    container += nodes.literal_block("x = 1", "x = 1")
-    document += container
+    text = "loss 0.1\nWARNING:tensorflow:retracing\n"
+    output = nodes.literal_block(text, text, classes=["output", "stream"])
+    code = nodes.literal_block(text, text)  # the same text as code: not an output
+    document += [output, code]
     clean_literal_blocks(None, document)  # type: ignore[arg-type]
-    texts = [block.astext() for block in container.children]
-    assert texts == ["one two three\n", "oops\n", "x = 1"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        "TensorFlow log line in a cell's output: WARNING:tensorflow:retracing"
+    ]
 
 
 def test_leaked_log_lines_are_found() -> None:

@@ -1,4 +1,4 @@
-"""Executing only some pages (docs/_ext/tfdocs_only.py)."""
+"""Executing only some pages (tfdocs_sphinx.execute.only)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from tfdocs_only import restrict_execution
+from tfdocs_sphinx.execute.only import restrict_execution
 
 
-def _config() -> SimpleNamespace:
+def _config(only: str = "") -> SimpleNamespace:
     return SimpleNamespace(
+        tfdocs_only=only,
         nb_execution_excludepatterns=["drafts/*"],
-        sphinx_gallery_conf={"filename_pattern": "/plot_"},
+        sphinx_gallery_conf={
+            "filename_pattern": "/plot_",
+            "gallery_dirs": "auto_examples",
+        },
     )
 
 
@@ -26,20 +30,14 @@ def app(tmp_path: Path) -> SimpleNamespace:
     return SimpleNamespace(srcdir=str(tmp_path))
 
 
-def test_without_the_variable_nothing_changes(
-    app: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("TFDOCS_ONLY", raising=False)
+def test_without_the_setting_nothing_changes(app: SimpleNamespace) -> None:
     config = _config()
     restrict_execution(app, config)  # type: ignore[arg-type]
     assert config == _config()
 
 
-def test_only_matching_pages_and_examples_execute(
-    app: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TFDOCS_ONLY", "layers")
-    config = _config()
+def test_only_matching_pages_and_examples_execute(app: SimpleNamespace) -> None:
+    config = _config("layers")
     restrict_execution(app, config)  # type: ignore[arg-type]
     assert config.nb_execution_excludepatterns == [
         "drafts/*",

@@ -1,4 +1,4 @@
-"""Accessibility fixes of the theme's and extensions' HTML (docs/_ext/tfdocs_a11y.py)."""
+"""Accessibility fixes of the theme's and extensions' HTML (tfdocs_sphinx.publish.a11y)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sitebuild import SiteBuild
-from tfdocs_a11y import figure_alt
+from tfdocs_sphinx.publish.a11y import figure_alt
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Links to the API reference (docs/_ext/tfdocs_apilinks.py, tfdocs_apimap.py)."""
+"""Links to the API reference (tfdocs_sphinx.publish.apilinks, .apimap)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from sitebuild import ROOT, SITES, SiteBuild, build_site
-from tfdocs_apilinks import MAPS, import_aliases, load_index
+from tfdocs_sphinx.locations import sphinx_build_args
+from tfdocs_sphinx.publish.apilinks import MAPS, import_aliases, load_index
 
 NOT_EXECUTED = {"TFDOCS_ONLY": "^$"}  # pages are read, not run: links need no kernel
 
@@ -97,11 +98,13 @@ def test_sphinx_never_imports_tensorflow(site: SiteBuild) -> None:
 
 
 def _build_args(site: SiteBuild) -> list[str]:
-    return [
-        "-b", "html", "-W", "--keep-going", "-n", "-q", "-c", str(ROOT),
-        "-d", str(site.root / "_build" / "doctrees"),
-        str(site.root / "docs"), str(site.root / "_build" / "again"),
-    ]  # fmt: skip
+    args = sphinx_build_args(
+        confdir=ROOT,
+        srcdir=site.root / "docs",
+        outdir=site.root / "_build" / "again",
+        doctreedir=site.doctrees,
+    )
+    return ["-q", *args]
 
 
 def test_import_aliases_survive_magics() -> None:
@@ -132,7 +135,7 @@ def test_shipped_urls_are_well_formed(stem: str) -> None:
 
 
 def test_shipped_maps_match_the_installed_libraries() -> None:
-    from tfdocs_apimap import keras_map, tensorflow_map
+    from tfdocs_sphinx.publish.apimap import keras_map, tensorflow_map
 
     for stem, build in (("tensorflow", tensorflow_map), ("keras", keras_map)):
         shipped = json.loads((MAPS / f"{stem}.json").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Executed-notebook downloads and the Colab button (docs/_ext/tfdocs_launch.py)."""
+"""Executed-notebook downloads and the Colab button (tfdocs_sphinx.publish.launch)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitebuild import SiteBuild, build_site
-from tfdocs_launch import colab_url
+from tfdocs_sphinx.publish.launch import colab_url
 
 REPO = "https://github.com/me/tfdocs"
 COLAB_LINK = (

@@ -1,4 +1,4 @@
-"""The 404 page's content_root (docs/_ext/tfdocs_notfound.py)."""
+"""The 404 page's content_root (tfdocs_sphinx.publish.notfound)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tfdocs_notfound import absolute_content_root
+from tfdocs_sphinx.publish.notfound import absolute_content_root
 
 
 def _render(pagename: str, prefix: str | None) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import release
 from ruamel.yaml import YAML
+
+import release
 
 ROOT = Path(__file__).parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"

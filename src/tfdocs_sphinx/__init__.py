@@ -24,10 +24,13 @@ nothing else: kernels and the nox file import its modules too.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+#: When a changed setting makes Sphinx read (``env``) or write (``html``) again.
+Rebuild = Literal["", "env", "html"]
 
 __all__ = ["SETTINGS", "setup"]
 
@@ -35,7 +38,7 @@ __version__ = "0.1.0"
 
 #: Every setting the machinery reads: name -> (default, rebuild, types, what).
 #: Settings whose default comes from a ``TFDOCS_*`` variable name it.
-SETTINGS: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
+SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_execution_workers": (
         0, "", (int,), "pages executed at once; 0: one per core"),
     "tfdocs_preload": (

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from myst_nb.core.config import NbParserConfig
+    from myst_parser.config.main import MdParserConfig
     from nbformat import NotebookNode
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -66,14 +67,26 @@ def read_page(app: Sphinx, docname: str) -> NotebookPage | None:
     if path.suffix not in (".md", ".ipynb"):
         return None
     content = path.read_text(encoding="utf-8")
-    nb_config = app.env.mystnb_config
-    reader = create_nb_reader(str(path), app.env.myst_config, nb_config, content)
+    nb_config = mystnb_config(app.env)
+    reader = create_nb_reader(str(path), myst_config(app.env), nb_config, content)
     if reader is None:
         return None
     notebook = reader.read(content)
     return NotebookPage(
         docname, path, notebook, reader.read_fmt, page_config(notebook, nb_config)
     )
+
+
+def mystnb_config(env: BuildEnvironment) -> NbParserConfig:
+    """Return myst-nb's configuration, which myst-nb keeps in the environment."""
+    config: NbParserConfig = getattr(env, "mystnb_config")  # noqa: B009
+    return config
+
+
+def myst_config(env: BuildEnvironment) -> MdParserConfig:
+    """Return myst-parser's configuration, which it keeps in the environment."""
+    config: MdParserConfig = getattr(env, "myst_config")  # noqa: B009
+    return config
 
 
 def ensure_configs(app: Sphinx) -> None:

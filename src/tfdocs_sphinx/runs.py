@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,7 +102,7 @@ class Record:
     runs: Mapping[str, Run]
 
     def executed(self, kind: Kind | None = None) -> dict[str, Run]:
-        """The runs this build executed itself (not reused from an earlier one).
+        """Return the runs this build executed itself (not reused from an earlier one).
 
         >>> new, old = Run("page", 1, 1, build="b2"), Run("page", 1, 1, build="b1")
         >>> sorted(Record("b2", {"a": new, "b": old}).executed())
@@ -139,7 +140,7 @@ def start_build(app: Sphinx) -> None:
 
 
 def current_build() -> str:
-    """The id of the build running in this process (when it started)."""
+    """Return the id of the build running in this process (when it started)."""
     return _inbox.build
 
 
@@ -188,7 +189,7 @@ def all_runs(env: BuildEnvironment) -> dict[str, Run]:
 
 
 def failed_docs(env: BuildEnvironment) -> set[str]:
-    """The documents whose last run failed."""
+    """Return the documents whose last run failed."""
     return {name for name, run in _store(env).items() if run.error is not None}
 
 
@@ -209,7 +210,7 @@ class RunsCollector(EnvironmentCollector):
         self,
         app: Sphinx,
         env: BuildEnvironment,
-        docnames: set[str],
+        docnames: AbstractSet[str],
         other: BuildEnvironment,
     ) -> None:
         """Take the runs of the documents a parallel reader read."""

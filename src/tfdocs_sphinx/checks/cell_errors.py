@@ -26,7 +26,7 @@ from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.util import logging
 
 from tfdocs_sphinx import runs
-from tfdocs_sphinx.notebooks import page_config
+from tfdocs_sphinx.notebooks import mystnb_config, page_config
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -98,7 +98,7 @@ def _first_code_line(
     source_map = notebook.metadata.get("source_map")
     if not source_map:  # an .ipynb page: count cells, as myst-nb does
         return index + 1
-    after_fence = source_map[index]  # 0-based index of the line after the fence
+    after_fence = int(source_map[index])  # 0-based index of the line after the fence
     first = source.split("\n", 1)[0]
     for offset, text in enumerate(lines[after_fence:], start=after_fence):
         if text == first:
@@ -113,11 +113,12 @@ def report_failed_cell(app: Sphinx, doctree: nodes.document) -> None:
     exec_data = NbMetadataCollector.get_doc_data(env).get(docname, {}).get("exec_data")
     if not exec_data or exec_data["succeeded"]:
         return
-    executed = Path(env.mystnb_config.output_folder, f"{docname}.ipynb")
+    nb_config = mystnb_config(env)
+    executed = Path(nb_config.output_folder, f"{docname}.ipynb")
     notebook = nbformat.read(executed, as_version=4)
     source_path = Path(env.doc2path(docname))
     source_lines = source_path.read_text(encoding="utf-8").splitlines()
-    config = page_config(notebook, env.mystnb_config)
+    config = page_config(notebook, nb_config)
     failure = locate_failure(
         notebook, source_lines, exec_data["error"], config.execution_timeout
     )

@@ -42,14 +42,14 @@ EXEMPT_TAG = "no-output-check"
 
 
 def expected_output(source: str, *, renderers: Collection[str] = ()) -> str | None:
-    """What output a cell's code promises: ``"figure"``, ``"rich"`` or ``None``.
+    r"""Return the output a cell's code promises: ``"figure"``, ``"rich"`` or ``None``.
 
     A cell promises a figure if it calls ``plt.<one of FIGURE_CALLS>``, and a
     rich view if its last expression calls a function named in ``renderers``.
 
-    >>> expected_output("fig, ax = plt.subplots()\\nax.plot([1, 2])")
+    >>> expected_output("fig, ax = plt.subplots()\nax.plot([1, 2])")
     'figure'
-    >>> expected_output("x = tf.ones((2, 2))\\nshow_tensor(x)", renderers={"show_tensor"})
+    >>> expected_output("x = tf.ones((2, 2))\nshow_tensor(x)", renderers={"show_tensor"})
     'rich'
     >>> expected_output("view = show_tensor(x)", renderers={"show_tensor"}) is None
     True

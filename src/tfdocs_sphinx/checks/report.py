@@ -126,11 +126,11 @@ def add_banner(app: Sphinx, doctree: nodes.document) -> None:
 # -- The report ---------------------------------------------------------------
 
 
-class execution_report(nodes.General, nodes.Element):  # noqa: N801
+class execution_report(nodes.General, nodes.Element):  # type: ignore[misc]
     """Placeholder, filled in once every page has been read.
 
     Named in lower case, as docutils names its node classes (the name is the
-    node's tag).
+    node's tag). docutils has no type hints: its classes are ``Any`` to mypy.
     """
 
 
@@ -144,7 +144,7 @@ class ExecutionReport(SphinxDirective):
 
 
 def _report_docs(env: BuildEnvironment) -> set[str]:
-    """The documents that hold the report (kept in the environment)."""
+    """Return the documents that hold the report (kept in the environment)."""
     docs: set[str] | None = getattr(env, "tfdocs_report_docs", None)
     if docs is None:
         docs = set()
@@ -159,7 +159,7 @@ def always_reread_reports(
     changed: set[str],
     removed: set[str],
 ) -> list[str]:
-    """The report reflects every run, so it is read again on every build."""
+    """Read the report again on every build: it reflects every run."""
     return sorted(_report_docs(env) & env.found_docs - added - changed)
 
 
@@ -183,7 +183,7 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def report_html(runs: list[UnitRun], links: Mapping[str, tuple[str, str]]) -> str:
-    """The report: versions, a table of runs and a bar chart, as escaped HTML.
+    """Return the report: versions, a table of runs and a bar chart, as escaped HTML.
 
     ``links`` maps a docname to the (relative URL, title) of its page.
 
@@ -234,7 +234,7 @@ def report_html(runs: list[UnitRun], links: Mapping[str, tuple[str, str]]) -> st
 
 
 def bar_chart_svg(runs: list[UnitRun], *, width: int = 640, bar: int = 14) -> str:
-    """A horizontal bar chart of the runs' seconds as self-contained, escaped SVG.
+    """Draw the runs' seconds as a horizontal bar chart in self-contained, escaped SVG.
 
     Written by hand (a few rectangles) so the Sphinx process needs no plotting
     library and the chart follows the theme's colours in light and dark mode.

@@ -1,4 +1,4 @@
-"""Show captured output the way a terminal would have shown it.
+r"""Show captured output the way a terminal would have shown it.
 
 A kernel sends what a cell prints in chunks, split wherever the stream happened
 to be flushed, so the number of chunks varies from run to run. myst-nb's own
@@ -12,7 +12,7 @@ for download is joined the same way.
 Keras progress bars (and tqdm, and anything else that animates a line) redraw
 themselves with carriage returns and backspaces. A browser prints those bytes
 as-is, so a page would show every intermediate frame glued together with
-control characters in between. This part replays the ``\\r`` and ``\\b``
+control characters in between. This part replays the ``\r`` and ``\b``
 in every literal block of a read document, for myst-nb cell outputs and
 sphinx-gallery's captured output alike, keeping only the final frame.
 

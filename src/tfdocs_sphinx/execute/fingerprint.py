@@ -87,7 +87,7 @@ def environment_fingerprint(
 
 
 def _kernelspecs(folder: Path) -> dict[str, object]:
-    """The ``argv`` and ``env`` of every kernelspec in ``folder``, by kernel name."""
+    """Return the ``argv`` and ``env`` of every kernelspec in ``folder``, by name."""
     specs: dict[str, object] = {}
     for path in sorted(folder.glob("*/kernel.json")):
         spec = json.loads(path.read_text(encoding="utf-8"))
@@ -104,7 +104,7 @@ def _package_folder(package: str) -> Path:
 
 
 def site_fingerprint(config: Config) -> str:
-    """The fingerprint of the site's settings and the environment in force."""
+    """Return the fingerprint of the site's settings and the environment in force."""
     return environment_fingerprint(
         versions=config.tfdocs_fingerprint_versions,
         sources=config.tfdocs_fingerprint_sources,
@@ -113,7 +113,7 @@ def site_fingerprint(config: Config) -> str:
 
 
 class Fingerprint:
-    """This build's fingerprint, and the handlers that act on it."""
+    """The fingerprint of a build, and the handlers that act on it."""
 
     def __init__(self) -> None:
         self.value = ""

@@ -38,7 +38,7 @@ _finished: dict[str, runs.Run] = {}
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM) in MB, Linux only (else 0)."""
+    """Return the peak resident memory (VmHWM) of this process in MB; 0 off Linux."""
     try:
         status = Path("/proc/self/status").read_text(encoding="ascii")
     except OSError:
@@ -53,7 +53,9 @@ def _reset_peak_rss() -> None:
         Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
 
 
-def measure_example(gallery_conf: Mapping[str, Any], fname: str | None, when: str) -> None:
+def measure_example(
+    gallery_conf: Mapping[str, Any], fname: str | None, when: str
+) -> None:
     """sphinx-gallery ``reset_modules`` hook: time each example and take its peak.
 
     sphinx-gallery passes the example's file name, unique in a gallery (it
@@ -122,6 +124,6 @@ def add_hook(app: Sphinx, config: Config) -> None:
 
 
 def connect(app: Sphinx) -> None:
-    """Hook into sphinx-gallery's configuration and hand its runs over after it."""
+    """Add the hook to sphinx-gallery's configuration; hand its runs over after it."""
     app.connect("config-inited", add_hook, priority=5)
     app.connect("builder-inited", hand_over, priority=550)  # the gallery runs at 500

@@ -37,7 +37,7 @@ def restrict_execution(app: Sphinx, config: Config) -> None:
         p.relative_to(srcdir).as_posix()
         for suffix in ("*.md", "*.ipynb")
         for p in srcdir.rglob(suffix)
-        if not folders & {part for part in p.relative_to(srcdir).parts}
+        if not folders & set(p.relative_to(srcdir).parts)
     )
     config.nb_execution_excludepatterns = [
         *config.nb_execution_excludepatterns,

@@ -79,7 +79,7 @@ def execute_notebook(
 
     async def record_probe(cell_index: int, **_: Any) -> None:
         """After the last cell, while the kernel still runs: ask what it ran with."""
-        if cell_index != code_cells[-1]:
+        if cell_index != code_cells[-1] or client.kc is None:
             return
         msg_id = client.kc.execute(
             "", silent=True, store_history=False, user_expressions=_PROBE
@@ -104,7 +104,7 @@ def execute_notebook(
         )
         try:
             client.execute()
-        except Exception as exc:  # a failed cell, a timeout, a dead kernel: reported
+        except Exception as exc:  # noqa: BLE001  (a cell, a timeout, a dead kernel: reported)
             error = f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
     peak_mb = int(probe.pop("peak_kb", "0")) / 1024
@@ -140,7 +140,7 @@ class Executor:
         if app.builder.format != "html" or app.config.nb_execution_mode != "cache":
             return
         notebooks.ensure_configs(app)
-        cache = get_cache(app.env.mystnb_config.execution_cache_path)
+        cache = get_cache(notebooks.mystnb_config(app.env).execution_cache_path)
         found = app.project.discover(
             app.config.exclude_patterns, app.config.include_patterns
         )
@@ -210,13 +210,15 @@ class Executor:
         from jupyter_cache import get_cache
         from jupyter_cache.base import CacheBundleIn
 
-        cache = get_cache(app.env.mystnb_config.execution_cache_path)
+        cache = get_cache(notebooks.mystnb_config(app.env).execution_cache_path)
         record = cache.add_nb_to_project(
             str(pending.page.path), read_data=pending.page.read_fmt
         )
         data = {"execution_seconds": run.seconds, CACHE_KEY: run.to_json()}
         cache.cache_notebook_bundle(
-            CacheBundleIn(notebooks.join_notebook_streams(notebook), record.uri, data=data),
+            CacheBundleIn(
+                notebooks.join_notebook_streams(notebook), record.uri, data=data
+            ),
             check_validity=False,
             overwrite=True,
         )

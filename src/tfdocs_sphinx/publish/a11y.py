@@ -74,7 +74,7 @@ def _section_title(node: nodes.Node) -> str:
         parent = parent.parent
     if parent is None or not isinstance(parent[0], nodes.title):
         return ""
-    return parent[0].astext()
+    return str(parent[0].astext())
 
 
 def _in_cell_output(node: nodes.Node) -> bool:
@@ -134,7 +134,7 @@ class ImageAltText(SphinxPostTransform):
         for sibling in siblings[siblings.index(image) + 1 :]:
             reference = next(iter(sibling.findall(nodes.reference)), None)
             if reference is not None:
-                return reference.astext()
+                return str(reference.astext())
         return ""
 
 
@@ -177,7 +177,8 @@ def _name_summaries(soup: BeautifulSoup) -> None:
     for summary in soup.select("details > summary"):
         if summary.get_text(strip=True) or summary.get("aria-label"):
             continue
-        link = summary.parent.find_previous_sibling("a")
+        details = summary.parent
+        link = details.find_previous_sibling("a") if details is not None else None
         title = link.get_text(" ", strip=True) if link is not None else ""
         summary["aria-label"] = f"Pages under {title}" if title else "Pages below"
 
@@ -194,7 +195,11 @@ def _named_summaries(generate: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def wrap_toctree(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: object,
 ) -> None:
     """Post-process the theme's sidebar navigation of every page."""
     if "generate_toctree_html" in context:

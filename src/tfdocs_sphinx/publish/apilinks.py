@@ -89,11 +89,11 @@ class ApiIndex:
         return name
 
     def url(self, name: str) -> str | None:
-        """The reference URL of ``name``, or None if it is not a known name."""
+        """Return the reference URL of ``name``, or None if it is not a known name."""
         return self.urls.get(self.canonical(name))
 
     def title(self, name: str) -> str:
-        """The ``title`` of a link to ``name``: which reference it opens."""
+        """Return the ``title`` of a link to ``name``: which reference it opens."""
         canonical = self.canonical(name)
         url = self.urls[canonical]
         if "keras.io" in url:
@@ -128,11 +128,11 @@ def load_index(folder: Path = MAPS) -> ApiIndex:
 
 
 def import_aliases(code: str) -> dict[str, str]:
-    """Return the ``tf``/``keras`` names that the imports in ``code`` bind.
+    r"""Return the ``tf``/``keras`` names that the imports in ``code`` bind.
 
     Lines that are not Python (IPython magics, shell escapes) are skipped.
 
-    >>> import_aliases("import tensorflow as tf\\nfrom keras import layers, ops as K")
+    >>> import_aliases("import tensorflow as tf\nfrom keras import layers, ops as K")
     {'tf': 'tf', 'keras': 'keras', 'layers': 'keras.layers', 'K': 'keras.ops'}
     """
     aliases = dict(DEFAULT_ALIASES)
@@ -299,7 +299,7 @@ class LinkInlineNames(SphinxPostTransform):
 
 
 def _prose_name(text: str, aliases: Mapping[str, str]) -> str | None:
-    """The dotted API name an inline literal spells, with the page's aliases.
+    """Return the dotted API name an inline literal spells, with the page's aliases.
 
     >>> _prose_name("layers.Dense()", {"layers": "keras.layers"})
     'keras.layers.Dense'

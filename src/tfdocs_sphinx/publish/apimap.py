@@ -113,7 +113,7 @@ def _keras_module_name(module: str) -> str:
 def _tf_canonical(
     tf_export: ModuleType, obj: Any, name: str, objects: Mapping[str, Any]
 ) -> str:
-    """The name tensorflow.org files ``obj`` under, as its doc generator picks it."""
+    """Return the name tensorflow.org files ``obj`` under, as its doc generator picks it."""
     try:
         canonical = tf_export.get_canonical_name_for_symbol(obj)
     except AttributeError:
@@ -235,10 +235,10 @@ def _resolve(root: ModuleType, dotted: str) -> Any:
 
 
 def _keras_kind(obj: Any, entry: str) -> tuple[str, str]:
-    """The name and kind keras.io titles ``obj`` with (mirrors its docstrings.py)."""
+    """Return the name and kind keras.io titles ``obj`` with (mirrors its docstrings.py)."""
     if inspect.isclass(obj):
         return obj.__name__, "class"
-    if isinstance(obj, property):
+    if isinstance(obj, property) and obj.fget is not None:
         return obj.fget.__name__, "property"
     function = obj.__func__ if isinstance(obj, (staticmethod, classmethod)) else obj
     qualname = getattr(function, "__qualname__", entry.rsplit(".", 1)[-1])
@@ -249,8 +249,11 @@ def _keras_kind(obj: Any, entry: str) -> tuple[str, str]:
 def _module_page(
     name: str, documented: Mapping[int, str], objects: Mapping[str, Any]
 ) -> str | None:
-    """The keras.io folder of a module: the common folder of its descendants'
-    pages, else the top folder holding most of them."""
+    """Return the keras.io folder of a module.
+
+    That is the common folder of its descendants' pages, else the top folder
+    holding most of them.
+    """
     if name == "keras":
         return ""  # the API reference's front page
     pages = [
@@ -271,7 +274,10 @@ def _module_page(
 
 
 def _keras_io_pages() -> dict[str, Any]:
-    return json.loads((FOLDER / "keras_io_pages.json").read_text(encoding="utf-8"))
+    pages: dict[str, Any] = json.loads(
+        (FOLDER / "keras_io_pages.json").read_text(encoding="utf-8")
+    )
+    return pages
 
 
 def write_maps(folder: Path = FOLDER) -> list[Path]:

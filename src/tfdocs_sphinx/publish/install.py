@@ -26,7 +26,7 @@ from __future__ import annotations
 import io
 import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -281,7 +281,8 @@ def rewrite_gallery_downloads(app: Sphinx, exception: Exception | None) -> None:
 
 def _portable(data: bytes, requirements: list[Requirement]) -> str:
     notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
-    return nbformat.writes(portable_notebook(notebook, requirements))
+    text: str = nbformat.writes(portable_notebook(notebook, requirements))
+    return text
 
 
 def _rewrite_zip(path: Path, requirements: list[Requirement]) -> None:
@@ -318,8 +319,11 @@ def build_wheels(app: Sphinx, exception: Exception | None) -> None:
         extra["TFDOCS_REPO_URL"] = app.config.tfdocs_repo_url
 
     def runner(
-        cmd: list[str], cwd: str | None = None, extra_environ: Any = None
+        cmd: Sequence[str],
+        cwd: str | None = None,
+        extra_environ: Mapping[str, str] | None = None,
     ) -> None:
+        """Run the build backend quietly, with the site's URLs in its environment."""
         quiet_subprocess_runner(cmd, cwd, {**(extra_environ or {}), **extra})
 
     for name, folder in app.config.tfdocs_serve_wheels.items():

@@ -24,7 +24,11 @@ from urllib.parse import quote
 import nbformat
 from jupyter_cache import get_cache
 
-from tfdocs_sphinx.notebooks import is_notebook_page, join_notebook_streams
+from tfdocs_sphinx.notebooks import (
+    is_notebook_page,
+    join_notebook_streams,
+    mystnb_config,
+)
 from tfdocs_sphinx.publish.install import portable_notebook, unit_requirements
 
 if TYPE_CHECKING:
@@ -93,7 +97,7 @@ def executed_notebook_name(pagename: str, *, source_suffix: str) -> str:
 
 def _executed_notebook(app: Sphinx, path: Path, *, pagename: str) -> str:
     notebook = nbformat.read(path, as_version=4)
-    config = app.env.mystnb_config
+    config = mystnb_config(app.env)
     if config.execution_mode == "cache" and config.execution_cache_path:
         with contextlib.suppress(KeyError):  # KeyError: not executed, not cached
             cache = get_cache(config.execution_cache_path)
@@ -108,7 +112,8 @@ def _executed_notebook(app: Sphinx, path: Path, *, pagename: str) -> str:
     requirements = unit_requirements(app, code, where=pagename)
     if requirements is not None:
         portable_notebook(notebook, requirements)
-    return nbformat.writes(notebook)
+    text: str = nbformat.writes(notebook)
+    return text
 
 
 def offer_executed_notebook(
@@ -121,7 +126,7 @@ def offer_executed_notebook(
     """Write the executed notebook into ``_sources/`` and list it for download."""
     if not is_notebook_page(app.env, pagename):
         return
-    executed = Path(app.env.mystnb_config.output_folder, f"{pagename}.ipynb")
+    executed = Path(mystnb_config(app.env).output_folder, f"{pagename}.ipynb")
     if not executed.is_file():
         return
     suffix = Path(app.env.doc2path(pagename)).suffix

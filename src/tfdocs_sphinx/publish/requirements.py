@@ -117,8 +117,8 @@ def imported_modules(code: str) -> frozenset[str]:
     >>> sorted(imported_modules("from . import sibling\nfrom __future__ import a"))
     []
     """
-    if not isinstance(code, str):
-        msg = f"code must be a str; got {type(code).__name__}"
+    if not isinstance(code, str):  # callers without type checking
+        msg = f"code must be a str; got {type(code).__name__}"  # type: ignore[unreachable]
         raise TypeError(msg)
     python = "\n".join(
         "" if _IPYTHON_LINE.search(line) else line for line in code.splitlines()
@@ -170,8 +170,10 @@ def resolve(
     >>> [str(r) for r in resolve(["json", "packaging.version"])]
     ['packaging']
     """
-    pinned_names = [canonicalize_name(name) for name in pinned]
-    urls = {canonicalize_name(name): url for name, url in (served or {}).items()}
+    pinned_names: list[str] = [canonicalize_name(name) for name in pinned]
+    urls: dict[str, str] = {
+        canonicalize_name(name): url for name, url in (served or {}).items()
+    }
     needed = {
         _distribution_of(module, served=urls)
         for module in modules
@@ -189,7 +191,7 @@ def resolve(
             return Requirement(name, version=importlib.metadata.version(name))
         return Requirement(name)
 
-    order = {name: index for index, name in enumerate(pinned_names)}
+    order: dict[str, int] = {name: index for index, name in enumerate(pinned_names)}
     return sorted(
         (requirement(name) for name in wanted),
         key=lambda r: (r.url is not None, order.get(r.name, len(order)), r.name),
@@ -305,7 +307,8 @@ def _closure(name: str) -> frozenset[str]:
     """`name` and every distribution it requires, recursively (no extras)."""
     seen = {name}
     todo = [name]
-    environment = {**default_environment(), "extra": ""}
+    environment = {key: str(value) for key, value in default_environment().items()}
+    environment["extra"] = ""
     while todo:
         try:
             requires = importlib.metadata.requires(todo.pop()) or []
