@@ -6,9 +6,12 @@ import os
 
 import pytest
 
-# Quiet TensorFlow's C++ start-up logging before anything imports it.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+from tfdocs_sphinx.locations import BUILD_ENVIRONMENT
+
+# The build's environment (quiet TensorFlow, deterministic results) for every
+# test and what it starts, before anything imports TensorFlow.
+for _name, _value in BUILD_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(autouse=True)

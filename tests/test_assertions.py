@@ -18,8 +18,7 @@ ROOT = Path(__file__).parents[1]
 PAGES = sorted(
     path
     for path in (ROOT / "docs").rglob("*.md")
-    if "_ext" not in path.parts
-    and "auto_examples" not in path.parts
+    if "auto_examples" not in path.parts
     and "kernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]
 )
 EXAMPLES = sorted((ROOT / "examples").rglob("plot_*.py"))

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tfdocs_sphinx.locations import BUILD_ENVIRONMENT
+
 ROOT = Path(__file__).parents[1]
 SCRIPTS = sorted((ROOT / "examples").glob("*/plot_*.py"))
 PYTHON_WARNING = re.compile(r"^\S.*:\d+: \w*Warning: ", re.MULTILINE)
@@ -27,12 +29,7 @@ def test_the_gallery_has_scripts() -> None:
     ids=[p.relative_to(ROOT / "examples").as_posix() for p in SCRIPTS],
 )
 def test_script_runs_standalone(script: Path, tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "MPLBACKEND": "agg",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
-    }
+    env = {**os.environ, **BUILD_ENVIRONMENT, "MPLBACKEND": "agg"}
     result = subprocess.run(
         [sys.executable, str(script)],
         cwd=tmp_path,  # a script may write files; never into the repository

@@ -40,3 +40,31 @@ def test_ci_runs_the_readme_commands_tests_then_docs() -> None:
     assert tests in ci
     assert docs in ci
     assert ci.index(tests) < ci.index(docs)
+
+
+def test_every_import_of_the_machinery_is_declared() -> None:
+    """Each third-party module src/tfdocs_sphinx imports comes from a dependency."""
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    from tfdocs_sphinx.publish.requirements import imported_modules
+
+    package = ROOT / "src" / "tfdocs_sphinx"
+    modules = set().union(
+        *(imported_modules(p.read_text("utf-8")) for p in package.rglob("*.py"))
+    )
+    tops = {m.partition(".")[0] for m in modules} - set(sys.stdlib_module_names)
+    tops -= {"tfdocs_sphinx"}
+    providers = importlib.metadata.packages_distributions()
+    declared = {
+        canonicalize_name(Requirement(line).name)
+        for line in importlib.metadata.requires("tfdocs_sphinx") or []
+    }
+    undeclared = {
+        top: providers.get(top)
+        for top in tops
+        if not {canonicalize_name(d) for d in providers.get(top, [])} & declared
+    }
+    assert undeclared == {}

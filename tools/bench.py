@@ -13,7 +13,9 @@ on this machine, and writes ``_build/bench.json`` and a table:
     each unit's seconds and peak memory (MB).
 ``cold_s``, ``noop_s``, ``edit_prose_s``, ``edit_code_s``
     The strict docs build from empty caches, again unchanged, after changing a
-    sentence of one page, and after changing one code cell of that page.
+    sentence of one page, and after changing one code cell of that page. What
+    each build executed, and each page's seconds and peak memory in the build,
+    come from the run record the build writes (``tfdocs_sphinx.runs``).
 ``overhead_s``
     ``cold_s`` minus ``floor_s`` divided by the cores: what the cold build costs
     beyond the floor's work split perfectly over every core (kernel starts,
@@ -34,7 +36,6 @@ import contextlib
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tfdocs_sphinx.locations import BUILD_ENVIRONMENT, sphinx_build_args
+from tfdocs_sphinx.runs import Run, read_record
+
 __all__ = ["Unit", "edit_code", "edit_prose", "find_units", "page_code"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +56,6 @@ EXAMPLES = ROOT / "examples"
 BUILD = ROOT / "_build"
 BENCH = BUILD / "bench"
 EDITED_PAGE = "tensors.md"
-SPHINX_ARGS = ["-b", "html", "-W", "--keep-going", "-n", "-c", str(ROOT)]
-_EXECUTED = re.compile(r"tfdocs: executed (\S+) in ([\d.]+) s \(peak ([\d.]+) MB\)")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,6 @@ def find_units(docs: Path = DOCS, examples: Path = EXAMPLES) -> list[Unit]:
         path
         for path in sorted(docs.rglob("*.md"))
         if "auto_examples" not in path.parts
-        and "_ext" not in path.parts
         and "\nkernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]
     ]
     return [Unit(path) for path in [*pages, *sorted(examples.rglob("plot_*.py"))]]
@@ -139,7 +140,9 @@ def run_units(out: Path, names: list[str]) -> None:
     # matplotlib_inline hooks into the shell when pyplot first loads it.
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     shell = InteractiveShell.instance()
-    shell.display_formatter.active_types = list(shell.display_formatter.formatters)
+    formatter = shell.display_formatter
+    assert formatter is not None
+    formatter.active_types = list(formatter.formatters)
     timings = {}
     home = Path.cwd()
     for name in names:
@@ -217,8 +220,18 @@ def _timed(
 # -- The benchmark -------------------------------------------------------------
 
 
-def _build(label: str) -> dict[str, object]:
-    """One strict build into _build/bench; its time, what ran, whether TF was imported."""
+@dataclass(frozen=True)
+class Build:
+    """One strict build into _build/bench: its time and what it executed."""
+
+    seconds: float
+    pages: dict[str, Run]  # executed by this build, by docname
+    examples: dict[str, Run]
+    tensorflow_imported: bool  # in the Sphinx process
+
+
+def _build(label: str) -> Build:
+    """Build strictly into _build/bench; read what ran from the build's run record."""
     probe = BENCH / f"{label}.probe.json"
     code = (
         "import json, sys\n"
@@ -228,39 +241,31 @@ def _build(label: str) -> dict[str, object]:
         "    json.dump({'tensorflow_imported': 'tensorflow' in sys.modules}, f)\n"
         "sys.exit(code)\n"
     )
-    started = time.time()
-    seconds, _, output = _timed(
-        [
-            sys.executable, "-c", code, str(probe), *SPHINX_ARGS,
-            "-d", str(BENCH / "doctrees"), str(DOCS), str(BENCH / "html"),
-        ]
-    )  # fmt: skip
-    pages = {m[1]: (float(m[2]), float(m[3])) for m in _EXECUTED.finditer(output)}
-    examples = {}
-    for record in (DOCS / "auto_examples").rglob("*.run.json"):
-        if record.stat().st_mtime >= started:
-            data = json.loads(record.read_text(encoding="utf-8"))
-            examples[record.relative_to(DOCS).as_posix()] = (
-                data["seconds"],
-                data["peak_mb"],
-            )
-    print(
-        f"  {label}: {seconds:.1f} s, executed {len(pages)} pages, {len(examples)} examples"
+    args = sphinx_build_args(
+        confdir=ROOT, srcdir=DOCS, outdir=BENCH / "html", doctreedir=BENCH / "doctrees"
     )
-    return {
-        "seconds": seconds,
-        "pages": pages,
-        "examples": examples,
-        **json.loads(probe.read_text(encoding="utf-8")),
-    }
+    seconds, _, _ = _timed([sys.executable, "-c", code, str(probe), *args])
+    record = read_record(BENCH / "doctrees")
+    build = Build(
+        seconds=seconds,
+        pages=record.executed("page"),
+        examples=record.executed("example"),
+        tensorflow_imported=json.loads(probe.read_text(encoding="utf-8"))[
+            "tensorflow_imported"
+        ],
+    )
+    print(
+        f"  {label}: {seconds:.1f} s, executed {len(build.pages)} pages, "
+        f"{len(build.examples)} examples"
+    )
+    return build
 
 
 def bench() -> int:
     """Run every measurement, write _build/bench.json, print it, check the targets."""
     units = find_units()
     names = [unit.name for unit in units]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
-           "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}  # fmt: skip
+    env = {**os.environ, **BUILD_ENVIRONMENT, "MPLBACKEND": "Agg"}
     shutil.rmtree(BENCH, ignore_errors=True)
     BENCH.mkdir(parents=True)
 
@@ -301,38 +306,38 @@ def bench() -> int:
     _build("restore")
 
     cores = os.cpu_count() or 1
-    exec_s = sum(s for s, _ in cold["pages"].values()) + sum(  # type: ignore[union-attr]
-        s
-        for s, _ in cold["examples"].values()  # type: ignore[union-attr]
-    )
-    for name, (seconds, peak_mb) in cold["pages"].items():  # type: ignore[union-attr]
-        pages[f"docs/{name}.md"].update(build_seconds=seconds, build_peak_mb=peak_mb)
+    executed = [*cold.pages.values(), *cold.examples.values()]
+    exec_s = sum(run.seconds for run in executed)
+    for name, run in cold.pages.items():
+        pages[f"docs/{name}.md"].update(
+            build_seconds=round(run.seconds, 2), build_peak_mb=round(run.peak_mb, 1)
+        )
     page_s = pages[f"docs/{EDITED_PAGE}"]["seconds"]
-    result = {
+    result: dict[str, Any] = {
         "machine": {"cores": cores, "python": sys.version.split()[0]},
         "floor_s": round(floor_s, 1),
         "scripts_s": round(scripts_s, 1),
-        "cold_s": round(float(cold["seconds"]), 1),  # type: ignore[arg-type]
-        "noop_s": round(float(noop["seconds"]), 1),  # type: ignore[arg-type]
-        "edit_prose_s": round(float(prose["seconds"]), 1),  # type: ignore[arg-type]
-        "edit_code_s": round(float(code["seconds"]), 1),  # type: ignore[arg-type]
+        "cold_s": round(cold.seconds, 1),
+        "noop_s": round(noop.seconds, 1),
+        "edit_prose_s": round(prose.seconds, 1),
+        "edit_code_s": round(code.seconds, 1),
         "edited_page": f"docs/{EDITED_PAGE}",
         "edited_page_s": page_s,
         "build_exec_s": round(exec_s, 1),
-        "overhead_s": round(float(cold["seconds"]) - floor_s / cores, 1),  # type: ignore[arg-type]
-        "noop_imported_tensorflow": noop["tensorflow_imported"],
+        "overhead_s": round(cold.seconds - floor_s / cores, 1),
+        "noop_imported_tensorflow": noop.tensorflow_imported,
         "pages": pages,
     }
     targets = {
         "cold_s <= floor_s": result["cold_s"] <= result["floor_s"],
         "noop_s <= 5, no TensorFlow import": result["noop_s"] <= 5
-        and not noop["tensorflow_imported"],
+        and not noop.tensorflow_imported,
         "edit_prose_s <= 5, nothing executed": result["edit_prose_s"] <= 5
-        and not prose["pages"]
-        and not prose["examples"],
+        and not prose.pages
+        and not prose.examples,
         "edit_code_s <= page + 5, only that page": result["edit_code_s"] <= page_s + 5
-        and list(code["pages"]) == [EDITED_PAGE.removesuffix(".md")]  # type: ignore[arg-type]
-        and not code["examples"],
+        and list(code.pages) == [EDITED_PAGE.removesuffix(".md")]
+        and not code.examples,
     }
     result["targets"] = targets
     (BUILD / "bench.json").write_text(
@@ -342,13 +347,13 @@ def bench() -> int:
     return 0 if all(targets.values()) else 1
 
 
-def _print_table(result: dict[str, object]) -> None:
+def _print_table(result: dict[str, Any]) -> None:
     print("\n| measure | seconds |\n|---|---|")
     for key in ("floor_s", "scripts_s", "cold_s", "noop_s", "edit_prose_s", "edit_code_s",
                 "build_exec_s", "overhead_s"):  # fmt: skip
         print(f"| {key} | {result[key]} |")
     print("\n| target | met |\n|---|---|")
-    for target, met in result["targets"].items():  # type: ignore[attr-defined]
+    for target, met in result["targets"].items():
         print(f"| {target} | {'yes' if met else 'NO'} |")
     print(f"\nwritten to {BUILD / 'bench.json'}")
 

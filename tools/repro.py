@@ -5,7 +5,7 @@ tree, each from nothing (no doctrees, no jupyter-cache, no generated gallery),
 into ``_build/repro/a`` and ``_build/repro/b``; then every file of the two sites
 is compared. In HTML pages, the contents of elements of class
 ``tfdocs-measurement`` (execution times and memory, see
-``docs/_ext/tfdocs_report.py``) and the outputs of cells tagged ``timing`` are
+``tfdocs_sphinx.checks.report``) and the outputs of cells tagged ``timing`` are
 left out of the comparison, and so are the outputs of ``timing`` cells in the
 executed notebooks offered for download: they are the only parts allowed to
 differ. Every
@@ -22,12 +22,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tfdocs_sphinx.checks.report import MEASUREMENT, TIMING_TAG
+from tfdocs_sphinx.locations import sphinx_build_args
+
 __all__ = ["compare_sites", "normalise_html"]
 
 ROOT = Path(__file__).resolve().parent.parent
 REPRO = ROOT / "_build" / "repro"
 #: CSS selectors of the parts of a page that may vary between builds.
-VARYING = (".tfdocs-measurement", ".tag_timing .cell_output")
+VARYING = (f".{MEASUREMENT}", f".tag_{TIMING_TAG} .cell_output")
 #: Files that legitimately differ: Sphinx's record of the build environment.
 IGNORED = frozenset({".buildinfo"})
 
@@ -56,7 +59,7 @@ def normalise_notebook(text: str) -> str:
     """
     notebook = json.loads(text)
     for cell in notebook.get("cells", []):
-        if "timing" in cell.get("metadata", {}).get("tags", []):
+        if TIMING_TAG in cell.get("metadata", {}).get("tags", []):
             cell["outputs"] = []
     return json.dumps(notebook)
 
@@ -98,10 +101,13 @@ def build(label: str) -> Path:
     out = REPRO / label
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(ROOT / "docs" / "auto_examples", ignore_errors=True)
-    command = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n",
-        "-c", str(ROOT), "-d", str(out / "doctrees"), str(ROOT / "docs"), str(out / "html"),
-    ]  # fmt: skip
+    args = sphinx_build_args(
+        confdir=ROOT,
+        srcdir=ROOT / "docs",
+        outdir=out / "html",
+        doctreedir=out / "doctrees",
+    )
+    command = [sys.executable, "-m", "sphinx", *args]
     print(f"building {label}: {' '.join(command[1:])}", flush=True)
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return out / "html"
