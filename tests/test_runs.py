@@ -87,3 +87,12 @@ def test_the_record_file_round_trips(tmp_path: Path) -> None:
 def test_run_json_keeps_the_kind(kind: str) -> None:
     run = runs.Run(kind, 1.0, 2.0, error="E")  # type: ignore[arg-type]
     assert runs.Run.from_json(json.loads(json.dumps(run.to_json()))) == run
+
+
+def test_a_page_myst_nb_ran_again_successfully_loses_its_error() -> None:
+    env = _env()
+    runs.record(env, "p", runs.Run("page", 9.0, 1, error="RuntimeError: slow"))  # type: ignore[arg-type]
+    runs.record_success(env, "p", 2.5)  # type: ignore[arg-type]
+    assert runs.run_for(env, "p") == runs.Run("page", 2.5, 1)  # type: ignore[arg-type]
+    runs.record_success(env, "q", 1.0)  # type: ignore[arg-type]
+    assert runs.run_for(env, "q") is None  # type: ignore[arg-type]

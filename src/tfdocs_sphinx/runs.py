@@ -175,6 +175,16 @@ def record_failure(env: BuildEnvironment, docname: str, error: str) -> None:
     record(env, docname, replace(run, error=error))
 
 
+def record_success(env: BuildEnvironment, docname: str, seconds: float | None) -> None:
+    """Clear the error of a page that failed in the pool but not when myst-nb ran it.
+
+    Its time becomes myst-nb's. A page without a recorded failure is left alone.
+    """
+    run = _store(env).get(docname)
+    if run is not None and run.error is not None:
+        record(env, docname, replace(run, error=None, seconds=seconds or run.seconds))
+
+
 def run_for(env: BuildEnvironment, docname: str) -> Run | None:
     """Return the run of ``docname``, if it was executed (in this or a past build)."""
     return _store(env).get(docname)

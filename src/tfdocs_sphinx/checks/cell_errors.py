@@ -111,7 +111,10 @@ def report_failed_cell(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     exec_data = NbMetadataCollector.get_doc_data(env).get(docname, {}).get("exec_data")
-    if not exec_data or exec_data["succeeded"]:
+    if not exec_data:
+        return
+    if exec_data["succeeded"]:
+        runs.record_success(env, docname, exec_data.get("runtime"))
         return
     nb_config = mystnb_config(env)
     executed = Path(nb_config.output_folder, f"{docname}.ipynb")

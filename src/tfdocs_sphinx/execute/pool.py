@@ -53,6 +53,8 @@ _PROBE = {
     "tensorflow": "__import__('importlib.metadata').metadata.version('tensorflow')",
     "keras": "__import__('importlib.metadata').metadata.version('keras')",
 }
+#: Seconds a kernel may take to start, the zygote's imports included.
+_STARTUP_TIMEOUT = 300
 #: Where a cached page's run is kept in its jupyter-cache record (myst-nb reads
 #: ``execution_seconds`` from the same record for its own tables).
 CACHE_KEY = "tfdocs_run"
@@ -100,6 +102,9 @@ def execute_notebook(
             allow_errors=allow_errors,
             resources={"metadata": {"path": cwd}},
             record_timing=False,  # timings in cell metadata would change the cache key
+            # The first kernels wait while the zygote imports what it preloads
+            # (TensorFlow: seconds, more on a busy machine), once per build.
+            startup_timeout=_STARTUP_TIMEOUT,
             on_cell_executed=record_probe,
         )
         try:

@@ -209,6 +209,8 @@ class InstallDirective(SphinxDirective):
             for script in _gallery_scripts(self.env.app):
                 modules |= imported_modules(script.read_text(encoding="utf-8"))
         if not modules:
+            if "gallery" in self.options:  # an empty gallery needs nothing
+                return []
             msg = "tfdocs-install needs module names or the :gallery: flag"
             raise self.error(msg)
         try:
