@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfdocs_sphinx.locations import sphinx_build_args
+from tfdocs_sphinx.locations import runs_path, sphinx_build_args
 from tfdocs_sphinx.runs import Record, read_record
 
 ROOT = Path(__file__).parents[1]
@@ -23,6 +23,8 @@ class SiteBuild:
     root: Path
     returncode: int
     output: str
+    #: The run record this build wrote (what ran, in it or before), if any.
+    record: Record | None
 
     @property
     def html(self) -> Path:
@@ -36,8 +38,9 @@ class SiteBuild:
 
     @property
     def runs(self) -> Record:
-        """The run record the build wrote: what ran, in this build or before."""
-        return read_record(self.doctrees)
+        """The run record this build wrote; a later build in the root writes another."""
+        assert self.record is not None, self.output
+        return self.record
 
 
 def build_site(
@@ -73,7 +76,9 @@ def build_site(
         check=False,
         env={**os.environ, **(env or {})},
     )
-    return SiteBuild(root, result.returncode, result.stdout + result.stderr)
+    doctrees = root / "_build" / "doctrees"
+    record = read_record(doctrees) if runs_path(doctrees).is_file() else None
+    return SiteBuild(root, result.returncode, result.stdout + result.stderr, record)
 
 
 def marked_line(path: Path, marker: str = "fails here") -> int:

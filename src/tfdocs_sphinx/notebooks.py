@@ -47,8 +47,11 @@ class NotebookPage:
 
 
 def is_notebook_page(env: BuildEnvironment, docname: str) -> bool:
-    """Whether a read document is a notebook page (a kernelspec, or an ``.ipynb``)."""
-    return docname in env.all_docs and (
+    """Whether a document is a notebook page (a kernelspec, or an ``.ipynb``).
+
+    Known once the document's metadata is read (from ``doctree-read`` on).
+    """
+    return (
         "kernelspec" in env.metadata.get(docname, {})
         or Path(env.doc2path(docname)).suffix == ".ipynb"
     )

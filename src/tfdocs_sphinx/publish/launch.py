@@ -124,7 +124,7 @@ def offer_executed_notebook(
     doctree: object,
 ) -> None:
     """Write the executed notebook into ``_sources/`` and list it for download."""
-    if not is_notebook_page(app.env, pagename):
+    if pagename not in app.env.all_docs or not is_notebook_page(app.env, pagename):
         return
     executed = Path(mystnb_config(app.env).output_folder, f"{pagename}.ipynb")
     if not executed.is_file():
