@@ -1,0 +1,244 @@
+"""Which sockets a process tree listens on, sampled from ``/proc`` (Linux).
+
+A *listener* is a TCP socket in state LISTEN or a bound, unconnected UDP socket.
+Each is reported with the process that holds it and the network namespace it
+lives in: a listener in a namespace whose only interface is loopback
+(``unshare -rn``) is *confined*, reachable from nowhere but that namespace; one
+on a non-loopback address of a namespace with other interfaces is *exposed*.
+
+The tree is followed by parent pid from a root process, not by name, and a
+process once seen is followed until it exits, even if it is re-parented.
+
+Run a command under the sampler to see everything its tree listened on::
+
+    python tests/listening.py -- python3 -m nox -s docs
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROC = Path("/proc")
+# /proc/net/tcp state codes: 0A is LISTEN; 07 (CLOSE) is an unconnected UDP socket.
+TCP_LISTEN = "0A"
+UDP_UNCONNECTED = "07"
+TABLES = {"tcp": TCP_LISTEN, "tcp6": TCP_LISTEN, "udp": UDP_UNCONNECTED,
+          "udp6": UDP_UNCONNECTED}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Listener:
+    """One listening socket of one process, as seen in one sample."""
+
+    pid: int
+    command: str
+    proto: str  # tcp, tcp6, udp or udp6
+    address: str
+    port: int
+    netns: str  # e.g. net:[4026531840]
+    interfaces: tuple[str, ...]  # the interfaces of that namespace
+
+    @property
+    def loopback(self) -> bool:
+        """Whether the socket is bound to a loopback address."""
+        address = ipaddress.ip_address(self.address)
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        return address.is_loopback
+
+    @property
+    def confined(self) -> bool:
+        """Whether its namespace has no interface but loopback (``unshare -rn``)."""
+        return set(self.interfaces) <= {"lo"}
+
+    @property
+    def exposed(self) -> bool:
+        """Whether another machine could reach it: not loopback, not confined."""
+        return not self.loopback and not self.confined
+
+    def __str__(self) -> str:
+        where = "confined namespace" if self.confined else "namespace"
+        host = f"[{self.address}]" if ":" in self.address else self.address
+        return (
+            f"{self.proto} {host}:{self.port} pid {self.pid} ({self.command}) "
+            f"in {where} {self.netns} with {', '.join(self.interfaces)}"
+        )
+
+
+def _address(hex_address: str) -> str:
+    """Decode the local address of a /proc/net/{tcp,udp}[6] line."""
+    raw = bytes.fromhex(hex_address)
+    # The kernel prints each 32-bit word in host (little-endian) byte order.
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+    return str(ipaddress.ip_address(words))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return ""
+
+
+def _identity(pid: int) -> tuple[int, int] | None:
+    """(parent pid, start time) of a live process, or None."""
+    stat = _read(PROC / str(pid) / "stat")
+    if not stat:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[1]), int(fields[19])
+
+
+def _command(pid: int) -> str:
+    words = _read(PROC / str(pid) / "cmdline").split("\0")
+    text = " ".join(word for word in words if word)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    with suppress(FileNotFoundError, ProcessLookupError, PermissionError):
+        for fd in os.scandir(PROC / str(pid) / "fd"):
+            with suppress(OSError):
+                target = os.readlink(fd.path)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+    return inodes
+
+
+def listeners_of(pid: int) -> list[Listener]:
+    """The listening sockets that process ``pid`` holds now."""
+    inodes = _socket_inodes(pid)
+    if not inodes:
+        return []
+    try:
+        netns = os.readlink(PROC / str(pid) / "ns" / "net")
+    except OSError:
+        return []
+    devices = _read(PROC / str(pid) / "net" / "dev").splitlines()[2:]
+    interfaces = tuple(sorted(line.split(":", 1)[0].strip() for line in devices))
+    found = []
+    for proto, state in TABLES.items():
+        for line in _read(PROC / str(pid) / "net" / proto).splitlines()[1:]:
+            columns = line.split()
+            if columns[3] != state or columns[9] not in inodes:
+                continue
+            address, port = columns[1].split(":")
+            found.append(
+                Listener(pid, _command(pid), proto, _address(address),
+                         int(port, 16), netns, interfaces)
+            )  # fmt: skip
+    return found
+
+
+@dataclass
+class Sampler:
+    """Samples the listeners of the tree below ``root`` every ``interval`` seconds.
+
+    ``seen`` holds every distinct listener any sample found; ``samples`` counts
+    the samples taken and ``pids`` every process of the tree that was followed.
+    """
+
+    root: int
+    interval: float = 0.02
+    seen: set[Listener] = field(default_factory=set)
+    samples: int = 0
+    pids: set[int] = field(default_factory=set)
+    _followed: dict[int, int] = field(default_factory=dict)  # pid -> start time
+
+    def tree(self) -> list[int]:
+        """``root`` and the processes below it now, and those seen before that live."""
+        parents: dict[int, list[int]] = {}
+        starts = {}
+        for entry in os.scandir(PROC):
+            if entry.name.isdigit():
+                identity = _identity(int(entry.name))
+                if identity:
+                    parents.setdefault(identity[0], []).append(int(entry.name))
+                    starts[int(entry.name)] = identity[1]
+        found, queue = {self.root} & starts.keys(), [self.root]
+        while queue:
+            pid = queue.pop()
+            for child in parents.get(pid, ()):
+                if child not in found:
+                    found.add(child)
+                    queue.append(child)
+        # A process re-parented away from the tree is still the tree's.
+        found |= {
+            pid for pid, start in self._followed.items() if starts.get(pid) == start
+        }
+        self._followed = {pid: starts[pid] for pid in found if pid in starts}
+        return sorted(found)
+
+    def sample(self) -> set[Listener]:
+        """Take one sample; return what it found."""
+        found = set()
+        for pid in self.tree():
+            self.pids.add(pid)
+            found.update(listeners_of(pid))
+        self.seen |= found
+        self.samples += 1
+        return found
+
+    @property
+    def exposed(self) -> list[Listener]:
+        """Every listener seen that another machine could have reached."""
+        return sorted((item for item in self.seen if item.exposed), key=str)
+
+    @contextmanager
+    def running(self) -> Iterator[Sampler]:
+        """Sample in a background thread while the ``with`` block runs."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.is_set():
+                self.sample()
+                stop.wait(self.interval)
+
+        thread = threading.Thread(target=loop, name="listener-sampler", daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            stop.set()
+            thread.join()
+            self.sample()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command, sample its process tree, print every listener seen."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--interval", type=float, default=0.02)
+    parser.add_argument("command", nargs="+")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    process = subprocess.Popen(args.command)
+    sampler = Sampler(process.pid, interval=args.interval)
+    with sampler.running():
+        returncode = process.wait()
+    seconds = time.monotonic() - started
+    print(
+        f"listening: {sampler.samples} samples in {seconds:.1f} s, "
+        f"{len(sampler.pids)} processes followed",
+        file=sys.stderr,
+    )
+    for listener in sorted(sampler.seen, key=str):
+        label = "EXPOSED" if listener.exposed else "ok"
+        print(f"listening: {label:7} {listener}", file=sys.stderr)
+    if sampler.exposed:
+        return returncode or 1
+    return returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
