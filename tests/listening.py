@@ -41,7 +41,7 @@ class Listener:
     """One listening socket of one process, as seen in one sample."""
 
     pid: int
-    command: str
+    command: str = field(compare=False)
     proto: str  # tcp, tcp6, udp or udp6
     address: str
     port: int
@@ -90,13 +90,13 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _identity(pid: int) -> tuple[int, int] | None:
-    """(parent pid, start time) of a live process, or None."""
+def _identity(pid: int) -> tuple[int, int, int] | None:
+    """(parent pid, session id, start time) of a live process, or None."""
     stat = _read(PROC / str(pid) / "stat")
     if not stat:
         return None
     fields = stat[stat.rindex(")") + 2 :].split()
-    return int(fields[1]), int(fields[19])
+    return int(fields[1]), int(fields[3]), int(fields[19])
 
 
 def _command(pid: int) -> str:
@@ -116,8 +116,29 @@ def _socket_inodes(pid: int) -> set[str]:
     return inodes
 
 
-def listeners_of(pid: int) -> list[Listener]:
-    """The listening sockets that process ``pid`` holds now."""
+Table = tuple[tuple[str, ...], dict[str, tuple[str, str, int]]]
+
+
+def _table(pid: int) -> Table:
+    """The interfaces and listening sockets (inode: proto, address, port) of the
+    network namespace of ``pid``."""
+    devices = _read(PROC / str(pid) / "net" / "dev").splitlines()[2:]
+    interfaces = tuple(sorted(line.split(":", 1)[0].strip() for line in devices))
+    sockets = {}
+    for proto, state in TABLES.items():
+        for line in _read(PROC / str(pid) / "net" / proto).splitlines()[1:]:
+            columns = line.split()
+            if columns[3] == state:
+                address, port = columns[1].split(":")
+                sockets[columns[9]] = (proto, _address(address), int(port, 16))
+    return interfaces, sockets
+
+
+def listeners_of(pid: int, tables: dict[str, Table] | None = None) -> list[Listener]:
+    """The listening sockets that process ``pid`` holds now.
+
+    ``tables`` caches each namespace's table for one sample of many processes.
+    """
     inodes = _socket_inodes(pid)
     if not inodes:
         return []
@@ -125,19 +146,19 @@ def listeners_of(pid: int) -> list[Listener]:
         netns = os.readlink(PROC / str(pid) / "ns" / "net")
     except OSError:
         return []
-    devices = _read(PROC / str(pid) / "net" / "dev").splitlines()[2:]
-    interfaces = tuple(sorted(line.split(":", 1)[0].strip() for line in devices))
+    tables = {} if tables is None else tables
+    if netns not in tables:
+        tables[netns] = _table(pid)
     found = []
-    for proto, state in TABLES.items():
-        for line in _read(PROC / str(pid) / "net" / proto).splitlines()[1:]:
-            columns = line.split()
-            if columns[3] != state or columns[9] not in inodes:
-                continue
-            address, port = columns[1].split(":")
+    # A socket lives in the namespace it was made in, which is the process's
+    # own unless the process moved (setns): look there first, then elsewhere.
+    for name in sorted(tables, key=lambda name: name != netns):
+        interfaces, sockets = tables[name]
+        for inode in sorted(inodes & sockets.keys()):
             found.append(
-                Listener(pid, _command(pid), proto, _address(address),
-                         int(port, 16), netns, interfaces)
-            )  # fmt: skip
+                Listener(pid, _command(pid), *sockets[inode], name, interfaces)
+            )
+            inodes.discard(inode)
     return found
 
 
@@ -155,38 +176,51 @@ class Sampler:
     samples: int = 0
     pids: set[int] = field(default_factory=set)
     _followed: dict[int, int] = field(default_factory=dict)  # pid -> start time
+    _sessions: set[int] = field(default_factory=set)  # started by the tree
 
     def tree(self) -> list[int]:
-        """``root`` and the processes below it now, and those seen before that live."""
+        """``root``, the processes below it, and those that left it but still live.
+
+        A process leaves the tree when its parent dies and it is re-parented. It
+        is still followed if it was seen before, or if it belongs to a session
+        that a process of the tree started (a kernel calls ``setsid``, and the
+        processes its page starts stay in its session).
+        """
         parents: dict[int, list[int]] = {}
-        starts = {}
+        identities = {}
         for entry in os.scandir(PROC):
             if entry.name.isdigit():
                 identity = _identity(int(entry.name))
                 if identity:
                     parents.setdefault(identity[0], []).append(int(entry.name))
-                    starts[int(entry.name)] = identity[1]
-        found, queue = {self.root} & starts.keys(), [self.root]
+                    identities[int(entry.name)] = identity
+        found = {self.root} & identities.keys()
+        found |= {pid for pid, (_, sid, _) in identities.items() if sid in self._sessions}
+        found |= {
+            pid
+            for pid, start in self._followed.items()
+            if pid in identities and identities[pid][2] == start
+        }
+        queue = list(found)
         while queue:
             pid = queue.pop()
             for child in parents.get(pid, ()):
                 if child not in found:
                     found.add(child)
                     queue.append(child)
-        # A process re-parented away from the tree is still the tree's.
-        found |= {
-            pid for pid, start in self._followed.items() if starts.get(pid) == start
-        }
-        self._followed = {pid: starts[pid] for pid in found if pid in starts}
+        self._followed = {pid: identities[pid][2] for pid in found}
+        self._sessions |= {pid for pid in found if identities[pid][1] == pid}
         return sorted(found)
 
     def sample(self) -> set[Listener]:
         """Take one sample; return what it found."""
-        found = set()
+        found: set[Listener] = set()
+        # This process's namespace (the host's, usually) is always searched.
+        tables = {os.readlink(PROC / "self" / "ns" / "net"): _table(os.getpid())}
         for pid in self.tree():
             self.pids.add(pid)
-            found.update(listeners_of(pid))
-        self.seen |= found
+            found.update(listeners_of(pid, tables))
+        self.seen = self.seen | found  # a new set: readers never see it change
         self.samples += 1
         return found
 
