@@ -6,8 +6,10 @@ lives in: a listener in a namespace whose only interface is loopback
 (``unshare -rn``) is *confined*, reachable from nowhere but that namespace; one
 on a non-loopback address of a namespace with other interfaces is *exposed*.
 
-The tree is followed by parent pid from a root process, not by name, and a
-process once seen is followed until it exits, even if it is re-parented.
+The tree is followed by parent pid from a root process, not by name; a process
+that leaves it (re-parented when its parent dies) is still followed if it was
+seen before or belongs to a session that a process of the tree started. Unix
+sockets are not network listeners and are left out.
 
 Run a command under the sampler to see everything its tree listened on::
 
@@ -32,8 +34,12 @@ PROC = Path("/proc")
 # /proc/net/tcp state codes: 0A is LISTEN; 07 (CLOSE) is an unconnected UDP socket.
 TCP_LISTEN = "0A"
 UDP_UNCONNECTED = "07"
-TABLES = {"tcp": TCP_LISTEN, "tcp6": TCP_LISTEN, "udp": UDP_UNCONNECTED,
-          "udp6": UDP_UNCONNECTED}  # fmt: skip
+TABLES = {
+    "tcp": TCP_LISTEN,
+    "tcp6": TCP_LISTEN,
+    "udp": UDP_UNCONNECTED,
+    "udp6": UDP_UNCONNECTED,
+}
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,7 @@ def _socket_inodes(pid: int) -> set[str]:
     with suppress(FileNotFoundError, ProcessLookupError, PermissionError):
         for fd in os.scandir(PROC / str(pid) / "fd"):
             with suppress(OSError):
-                target = os.readlink(fd.path)
+                target = str(Path(fd.path).readlink())
                 if target.startswith("socket:["):
                     inodes.add(target[8:-1])
     return inodes
@@ -120,8 +126,10 @@ Table = tuple[tuple[str, ...], dict[str, tuple[str, str, int]]]
 
 
 def _table(pid: int) -> Table:
-    """The interfaces and listening sockets (inode: proto, address, port) of the
-    network namespace of ``pid``."""
+    """The interfaces and the listeners of the network namespace of ``pid``.
+
+    The listeners map a socket's inode to its protocol, address and port.
+    """
     devices = _read(PROC / str(pid) / "net" / "dev").splitlines()[2:]
     interfaces = tuple(sorted(line.split(":", 1)[0].strip() for line in devices))
     sockets = {}
@@ -143,7 +151,7 @@ def listeners_of(pid: int, tables: dict[str, Table] | None = None) -> list[Liste
     if not inodes:
         return []
     try:
-        netns = os.readlink(PROC / str(pid) / "ns" / "net")
+        netns = str((PROC / str(pid) / "ns" / "net").readlink())
     except OSError:
         return []
     tables = {} if tables is None else tables
@@ -195,7 +203,9 @@ class Sampler:
                     parents.setdefault(identity[0], []).append(int(entry.name))
                     identities[int(entry.name)] = identity
         found = {self.root} & identities.keys()
-        found |= {pid for pid, (_, sid, _) in identities.items() if sid in self._sessions}
+        found |= {
+            pid for pid, (_, sid, _) in identities.items() if sid in self._sessions
+        }
         found |= {
             pid
             for pid, start in self._followed.items()
@@ -216,7 +226,8 @@ class Sampler:
         """Take one sample; return what it found."""
         found: set[Listener] = set()
         # This process's namespace (the host's, usually) is always searched.
-        tables = {os.readlink(PROC / "self" / "ns" / "net"): _table(os.getpid())}
+        own = str((PROC / "self" / "ns" / "net").readlink())
+        tables = {own: _table(os.getpid())}
         for pid in self.tree():
             self.pids.add(pid)
             found.update(listeners_of(pid, tables))
@@ -231,13 +242,21 @@ class Sampler:
 
     @contextmanager
     def running(self) -> Iterator[Sampler]:
-        """Sample in a background thread while the ``with`` block runs."""
+        """Sample in a background thread while the ``with`` block runs.
+
+        An error in the thread is raised when the block ends, so a sampler that
+        stopped early never passes for one that saw nothing.
+        """
         stop = threading.Event()
+        errors: list[Exception] = []
 
         def loop() -> None:
-            while not stop.is_set():
-                self.sample()
-                stop.wait(self.interval)
+            try:
+                while not stop.is_set():
+                    self.sample()
+                    stop.wait(self.interval)
+            except (OSError, ValueError, IndexError) as error:  # raised below
+                errors.append(error)
 
         thread = threading.Thread(target=loop, name="listener-sampler", daemon=True)
         thread.start()
@@ -246,7 +265,10 @@ class Sampler:
         finally:
             stop.set()
             thread.join()
-            self.sample()
+        if errors:
+            msg = "the listener sampler failed"
+            raise RuntimeError(msg) from errors[0]
+        self.sample()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -80,8 +80,13 @@ def sampler() -> Iterator[Sampler]:
         yield running
 
 
-def start(*prefix: str, family: str, address: str, kind: str = "SOCK_STREAM",
-          seconds: float = 0.3) -> tuple[int, int]:  # fmt: skip
+def start(
+    *prefix: str,
+    family: str,
+    address: str,
+    kind: str = "SOCK_STREAM",
+    seconds: float = 0.3,
+) -> tuple[int, int]:
     """Run a listener (under ``prefix``) to its end; return its pid and port."""
     command = [*prefix, sys.executable, "-c", LISTEN, family, address, kind]
     result = subprocess.run(
@@ -156,6 +161,17 @@ def test_only_the_tree_is_sampled() -> None:
             listener.kill()
 
 
+def test_a_sampler_that_fails_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    sampler = Sampler(os.getpid())
+
+    def broken() -> set[Listener]:
+        raise PermissionError(13, "Permission denied", "/proc")
+
+    monkeypatch.setattr(sampler, "sample", broken)
+    with pytest.raises(RuntimeError, match="sampler failed"), sampler.running():
+        pass
+
+
 @needs_namespaces
 def test_a_wildcard_listener_in_a_loopback_only_namespace_is_confined(
     sampler: Sampler,
@@ -204,13 +220,15 @@ def test_a_socket_made_before_its_process_moved_namespace_is_exposed(
     )
     pid, port = map(int, moved.stdout.split())
     listener = found(sampler, pid, port)
-    assert listener.netns == os.readlink("/proc/self/ns/net")
+    assert listener.netns == str(Path("/proc/self/ns/net").readlink())
     assert listener.exposed
 
 
 def namespace_cell() -> str:
     """The code cell of the page that makes the workers' network namespace."""
-    cells = re.findall(r"```\{code-cell\} ipython3\n(.*?)```", PAGE.read_text(), re.S)
+    cells = re.findall(
+        r"```\{code-cell\} ipython3\n(.*?)```", PAGE.read_text(), re.DOTALL
+    )
     (cell,) = [cell for cell in cells if "--map-root-user" in cell]
     return cell
 
@@ -222,8 +240,10 @@ def test_the_page_refuses_to_start_workers_without_a_namespace() -> None:
     code = "import subprocess\n" + namespace_cell()
     result = subprocess.run(
         ["unshare", "--user", "--", sys.executable, "-c", code],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert f"RuntimeError: {REFUSAL}: unshare: " in result.stderr, result.stderr
 
