@@ -36,7 +36,8 @@ PRIVATE = ("unshare", "--user", "--map-root-user", "--net", "--")
 REFUSAL = "no private network for the workers, so none is started"
 
 # After `delay` seconds, binds (family, address, kind), says "<pid> <port> <ppid>",
-# listens for `seconds` and exits.
+# listens for `seconds` and exits. It never accepts a connection or reads a
+# datagram: a deliberate wildcard listener serves nothing in its fraction of a second.
 LISTEN = """
 import os, socket, sys, time
 family, address, kind, seconds, delay = sys.argv[1:]
