@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(
 
 PAGE = ROOT / "docs" / "distribution.md"
 PRIVATE = ("unshare", "--user", "--map-root-user", "--net", "--")
-REFUSAL = "no private network for the workers, so none is started"
+REFUSAL = "No private network here, so no worker is started"
 
 # After `delay` seconds, binds (family, address, kind), says "<pid> <port> <ppid>",
 # listens for `seconds` and exits. It never accepts a connection or reads a
@@ -235,7 +235,7 @@ def namespace_cell() -> str:
 
 
 @needs_namespaces
-def test_the_page_refuses_to_start_workers_without_a_namespace() -> None:
+def test_the_page_starts_no_worker_without_a_namespace() -> None:
     # In a user namespace with no uid mapping, the kernel refuses nested ones,
     # as Ubuntu's AppArmor or a container's seccomp policy would.
     code = "import subprocess\n" + namespace_cell()
@@ -245,8 +245,8 @@ def test_the_page_refuses_to_start_workers_without_a_namespace() -> None:
         text=True,
         check=False,
     )
-    assert result.returncode != 0
-    assert f"RuntimeError: {REFUSAL}: unshare: " in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
+    assert f"{REFUSAL}: unshare: " in result.stdout, result.stdout
 
 
 @pytest.mark.slow
@@ -261,9 +261,10 @@ def test_the_distribution_page_listens_on_loopback_only(tmp_path: Path) -> None:
     exposed = "\n".join(map(str, sampler.exposed))
     assert not exposed, f"listening beyond loopback during the build:\n{exposed}"
     if not namespaces():
-        # The page must then refuse, with its reason, rather than expose anything.
-        assert build.returncode != 0
-        assert REFUSAL in build.output, build.output[-3000:]
+        # The page then starts no worker and says why, rather than expose anything.
+        assert build.returncode == 0, build.output[-3000:]
+        page = (root / "_build" / "html" / "distribution.html").read_text("utf-8")
+        assert REFUSAL in page
         return
     assert build.returncode == 0, build.output[-3000:]
     # The sampler saw the page's two gRPC servers, confined.
