@@ -66,6 +66,9 @@ SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_pinned": (
         ["tensorflow", "keras"], "html", (list, tuple),
         "distributions install commands pin to the build's versions"),
+    "tfdocs_lazy_imports": (
+        {}, "html", (dict,),
+        "module -> patterns of code that import it only when run (install commands)"),
 }  # fmt: skip
 
 

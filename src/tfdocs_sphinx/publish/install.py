@@ -24,6 +24,7 @@ repository. This extension makes that work:
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -100,7 +101,9 @@ def unit_requirements(
     build), when a module cannot be traced to an installed distribution.
     """
     try:
-        modules = imported_modules(code)
+        modules = imported_modules(code) | lazy_imports(
+            code, app.config.tfdocs_lazy_imports
+        )
         return resolve(
             modules, pinned=app.config.tfdocs_pinned, served=served_wheels(app)
         )
@@ -113,6 +116,27 @@ def unit_requirements(
             subtype="install",
         )
         return None
+
+
+def lazy_imports(code: str, patterns: dict[str, list[str]]) -> set[str]:
+    r"""Return the modules that `code` needs though no ``import`` names them.
+
+    TensorFlow and Keras import some libraries only when a feature is used:
+    ``keras.callbacks.TensorBoard`` and ``tf.summary`` need ``tensorboard``,
+    which TensorFlow does not require. `patterns` maps each such module to
+    regular expressions; a module is needed if one of them is found in `code`.
+
+    Examples
+    --------
+    >>> sorted(lazy_imports("keras.callbacks.TensorBoard(logs)",
+    ...                     {"tensorboard": [r"\bTensorBoard\b"]}))
+    ['tensorboard']
+    """
+    return {
+        module
+        for module, expressions in patterns.items()
+        if any(re.search(expression, code) for expression in expressions)
+    }
 
 
 # -- Which units, and their code ----------------------------------------------
@@ -207,7 +231,9 @@ class InstallDirective(SphinxDirective):
         modules = set(self.arguments)
         if "gallery" in self.options:
             for script in _gallery_scripts(self.env.app):
-                modules |= imported_modules(script.read_text(encoding="utf-8"))
+                code = script.read_text(encoding="utf-8")
+                modules |= imported_modules(code)
+                modules |= lazy_imports(code, self.config.tfdocs_lazy_imports)
         if not modules:
             if "gallery" in self.options:  # an empty gallery needs nothing
                 return []
