@@ -69,7 +69,7 @@ def test_404_page_resolves_everything_from_a_deep_missing_url(site: SiteBuild) -
     urls = _local_urls(soup)
     assert len(urls) > 20  # stylesheets, scripts, logo, navigation
     assert _unresolved(site, urls, DEEP_MISSING) == []
-    # Search results are links prefixed with content_root (tfdocs_notfound).
+    # Search results are links prefixed with content_root (publish.notfound).
     assert soup.html is not None
     assert soup.html["data-content_root"] == "/tfdocs/"
 

@@ -1,7 +1,7 @@
 """Report a failing notebook cell by the file and line it came from.
 
 When a cell raises or times out, myst-nb only says "Executing notebook failed:
-CellExecutionError". This extension finds the failing cell in the executed
+CellExecutionError". This part finds the failing cell in the executed
 notebook, maps it back through myst-nb's source map to the line of the
 ``.md`` file (the line inside the cell when the traceback names one), and
 reports ``docs/page.md:LINE: WARNING: ValueError: message`` with the traceback,

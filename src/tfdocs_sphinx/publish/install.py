@@ -1,7 +1,7 @@
 """Run it yourself: the wheels the site serves, and the command on every page.
 
 A reader who copies a page's code or downloads an example runs it outside this
-repository. This extension makes that work:
+repository. This part makes that work:
 
 * **Served wheels.** Each distribution named in ``tfdocs_serve_wheels`` (the
   site's own helpers) is built from its project folder, with the backend the

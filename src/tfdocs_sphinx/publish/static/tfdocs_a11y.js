@@ -1,4 +1,4 @@
-// Accessibility fixes for the stock theme and extensions (docs/_ext/tfdocs_a11y.py).
+// Accessibility fixes for the stock theme and extensions (tfdocs_sphinx/publish/a11y.py).
 // An output that scrolls sideways (a wide diagram or tensor table) must be reachable
 // with the keyboard to be scrolled: give it a tab stop while it overflows, as the
 // theme does for <pre> blocks.
