@@ -34,6 +34,7 @@ extensions = [
     "tfdocs_executor",  # pages execute in parallel, in kernels forked from a zygote
     "tfdocs_report",  # banners with versions and time; the execution report page
     "tfdocs_checks",  # pages that ran too fast or showed nothing fail the build
+    "tfdocs_figures",  # text cut off at a figure's edge fails the build
     "tfdocs_zipstamp",  # the gallery's zip downloads are the same in every build
     "tfdocs_apilinks",  # tf.* and keras.* names link to the API reference
     "notfound.extension",  # 404.html
@@ -79,6 +80,8 @@ sphinx_gallery_conf = {
         "tfdocs_executor.measure_example",  # time and peak memory of each example
     ),
     "reset_modules_order": "both",
+    # The Matplotlib scraper, after checking that no text runs off a figure.
+    "image_scrapers": ("tfdocs_figures.gallery_scraper",),
     "capture_repr": ("_repr_html_", "__repr__"),
     # Plot helpers return an Axes; their figure is captured, not their repr.
     "ignore_repr_types": r"matplotlib[.](axes|figure|text|lines|collections|image)",
