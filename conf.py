@@ -88,6 +88,14 @@ sphinx_gallery_conf = {
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
     "remove_config_comments": True,
+    # Backreferences: every keras.* and tensorflow.* name an example uses is
+    # resolved (from its code and its variables once it has run) and listed in
+    # <name>.examples, so that a page's ``minigallery`` directive, e.g.
+    # "keras.layers.Dense keras.Model.fit", shows the examples that use it.
+    "doc_module": ("keras", "tensorflow"),
+    "backreferences_dir": "auto_examples/backreferences",
+    # Names under keras.src, tensorflow.python or private ones are not API.
+    "exclude_implicit_doc": {r"\.src\.", r"\.python\.", r"\._"},
     "subsection_order": [
         f"../examples/{group}"
         for group in (

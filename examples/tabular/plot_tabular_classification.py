@@ -249,11 +249,14 @@ print(f"AUC of the true probabilities: {best_auc:.3f}")
 # %%
 # The confusion matrices of the test part make the trade visible: rows are
 # what happened, columns what each model predicted at a threshold of 0.5.
-test_features, test_labels = table("test")
+# The 300 test rows are one batch, so the models are called on it directly
+# (``model.predict`` is built for data that needs many batches).
+test_batch, _ = next(iter(pipeline("test", 300)))
+_, test_labels = table("test")
 fig, axes = plt.subplots(1, 2, figsize=(7, 3.2), layout="constrained")
 runs = [("without class_weight", model), ("with class_weight", weighted)]
 for ax, (name, m) in zip(axes, runs, strict=True):
-    probabilities = m.predict(pipeline("test", 300), verbose=0)[:, 0]
+    probabilities = m(test_batch).numpy()[:, 0]
     predicted = (probabilities > 0.5).astype(int)
     counts = np.zeros((2, 2), dtype=int)
     np.add.at(counts, (test_labels, predicted), 1)
@@ -278,7 +281,7 @@ new = {
     "contract": np.array([1, 24]),
     "payment": np.array(["voucher", "card"], dtype=object),
 }
-new_probabilities = weighted.predict(new, verbose=0)[:, 0]
+new_probabilities = weighted(new).numpy()[:, 0]
 for row, p in enumerate(new_probabilities):
     print(f"subscriber {row + 1}: P(cancel) {p:.2f}")
 
