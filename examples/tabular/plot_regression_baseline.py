@@ -115,27 +115,24 @@ model_diagram(mlp)
 # reads in the target's own units.
 
 
-def train(model, learning_rate, epochs):
+histories = {}
+for model, learning_rate in ((linear, 0.3), (mlp, 0.04)):
+    print(model.name)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="mse",
         metrics=["mae"],
     )
-    return model.fit(
+    histories[model.name] = model.fit(
         data.x_train,
         data.y_train,
         validation_data=(data.x_val, data.y_val),
-        epochs=epochs,
+        epochs=15,
         batch_size=32,
         verbose=0,
-        callbacks=[EpochLogger(every=epochs, precision=1)],
+        callbacks=[EpochLogger(every=15, precision=1)],
     )
-
-
-print("linear regression")
-linear_history = train(linear, 0.3, epochs=15)
-print("MLP")
-mlp_history = train(mlp, 0.04, epochs=15)
+linear_history, mlp_history = histories["linear"], histories["mlp"]
 
 # %%
 # The dotted line is the mean baseline's MAE on the validation part, the rows
