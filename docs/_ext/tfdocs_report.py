@@ -244,8 +244,9 @@ def bar_chart_svg(
     Written by hand (a few rectangles) so the Sphinx process needs no plotting
     library and the chart follows the theme's colours in light and dark mode.
     Each bar is labelled with the page's title from ``titles`` (its docname
-    otherwise), shortened to fit; the label column is as wide as the longest
-    label, so no label runs off the left edge. A legend names the two colours.
+    otherwise), shortened to fit. Labels start at the left edge, so none can
+    run off it, and the bars start after a generous estimate of the longest
+    label's width. A legend names the two colours.
     On a narrow screen the chart keeps a readable size and scrolls sideways.
 
     >>> svg = bar_chart_svg([UnitRun("a", "page", 2.0, 1.0, ())])
@@ -260,7 +261,7 @@ def bar_chart_svg(
     esc = html.escape
     titles = titles or {}
     labels = [_shorten(titles.get(run.docname, run.docname)) for run in runs]
-    label_width = max((_text_px(label) for label in labels), default=0) + 12
+    label_width = max((_text_px(label) for label in labels), default=0) + 8
     gap, top = 4, 22  # the legend's row above the bars
     longest = max((run.seconds for run in runs), default=0.0) or 1.0
     height = top + len(runs) * (bar + gap) + gap
@@ -277,8 +278,7 @@ def bar_chart_svg(
         y = top + gap + i * (bar + gap)
         length = (width - label_width - 60) * run.seconds / longest
         rows.append(
-            f'<text x="{label_width - 6}" y="{y + bar - 3}" text-anchor="end">'
-            f"{esc(label)}</text>"
+            f'<text x="0" y="{y + bar - 3}">{esc(label)}</text>'
             f'<rect class="tfdocs-bar-{esc(run.kind, quote=True)}" x="{label_width}" '
             f'y="{y}" width="{length:.1f}" height="{bar}"/>'
             f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 3}">'
@@ -318,7 +318,8 @@ def _text_px(text: str) -> int:
     """
     narrow, wide = set("fijlrt.,:;'!|() "), set("mwMW")
     widths = (
-        3.5 if c in narrow else 9.5 if c in wide or c.isupper() else 6.5 for c in text
+        4.0 if c in narrow else 11.0 if c in wide else 8.0 if c.isupper() else 7.0
+        for c in text
     )
     return round(sum(widths))
 
