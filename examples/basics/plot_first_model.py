@@ -40,7 +40,9 @@ keras.utils.set_random_seed(0)
 tf.config.experimental.enable_op_determinism()
 
 data = load_breast_cancer()
-print(data)
+print(f"{data.x_train.shape[1]} measurements per biopsy")
+for part in ("train", "val", "test"):
+    print(f"{part:>5}: {len(getattr(data, 'y_' + part))} biopsies")
 print("classes:", data.target_names)
 
 # %%
