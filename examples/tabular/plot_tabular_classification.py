@@ -60,10 +60,13 @@ odds = (
 cancelled = (rng.random(rows) < 1 / (1 + np.exp(-odds))).astype("int32")
 numeric = ["months", "fee", "support_calls"]
 print(f"{rows} subscribers, {cancelled.mean():.1%} cancelled")
+widths = {name: max(len(name), 8) for name in columns}
+print(" ".join(f"{name:>{width}}" for name, width in widths.items()))
 for row in range(3):
-    print(
-        "  ".join(f"{name} {values[row]}" for name, values in columns.items())
-    )
+    values = [
+        f"{columns[name][row]!s:>{width}}" for name, width in widths.items()
+    ]
+    print(" ".join(values))
 
 # %%
 # The categories matter, and by different amounts:
@@ -141,8 +144,9 @@ print(encoders["plan"](tf.constant(["premium", "basic", "gold"])).numpy())
 # ---------
 # One ``keras.Input`` per column, named after it, so the model takes the
 # dict the pipeline gives. The encoded columns are concatenated into one
-# vector of 3 numbers and 10 one-hot columns, then a small dense network
-# gives the probability of cancelling. (``keras.utils.FeatureSpace`` builds
+# vector of 15: 3 numbers and 12 one-hot columns (4 per lookup, its unknown
+# column included). A small dense network on top gives the probability of
+# cancelling. (``keras.utils.FeatureSpace`` builds
 # the same kind of preprocessing from a declaration of the columns.)
 dtypes = {"plan": "string", "payment": "string", "contract": "int64"}
 
@@ -299,6 +303,7 @@ assert encoders["plan"].get_vocabulary()[0] == "[UNK]"
 assert encoders["contract"].get_vocabulary()[0] == -1
 assert sorted(encoders["contract"].get_vocabulary()[1:]) == [1, 12, 24]
 assert len(diagram.nodes) == 6 + 6 + 3 + 3, diagram
+assert tuple(model.get_layer("features").output.shape) == (None, 15)
 assert plain_scores["precision"] > weighted_scores["precision"] + 0.2
 assert weighted_scores["recall"] > plain_scores["recall"] + 0.3
 assert plain_scores["accuracy"] > weighted_scores["accuracy"]
