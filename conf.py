@@ -83,12 +83,22 @@ sphinx_gallery_conf = {
     # tfdocs_sphinx adds its own hook last: time and peak memory of each example.
     "reset_modules": ("matplotlib", "tfdocs_helpers.seeding.reset_gallery_state"),
     "reset_modules_order": "both",
+    # tfdocs_sphinx wraps the Matplotlib scraper: text that runs off a figure
+    # fails the example.
     "capture_repr": ("_repr_html_", "__repr__"),
     # Plot helpers return an Axes; their figure is captured, not their repr.
     "ignore_repr_types": r"matplotlib[.](axes|figure|text|lines|collections|image)",
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
     "remove_config_comments": True,
+    # Backreferences: every keras.* and tensorflow.* name an example uses is
+    # resolved (from its code and its variables once it has run) and listed in
+    # <name>.examples, so that a page's ``minigallery`` directive, e.g.
+    # "keras.layers.Dense keras.Model.fit", shows the examples that use it.
+    "doc_module": ("keras", "tensorflow"),
+    "backreferences_dir": "auto_examples/backreferences",
+    # Names under keras.src, tensorflow.python or private ones are not API.
+    "exclude_implicit_doc": {r"\.src\.", r"\.python\.", r"\._"},
     "subsection_order": [
         f"../examples/{group}"
         for group in (

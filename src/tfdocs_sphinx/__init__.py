@@ -10,7 +10,8 @@ declares every ``tfdocs_*`` setting:
     measurement of the gallery's examples.
 ``checks``
     Failing cells reported by file and line, terminal replay and leaked log
-    lines, pages that ran too fast or showed nothing, banners and the report.
+    lines, pages that ran too fast or showed nothing, figures whose text is cut
+    off, banners and the report.
 ``publish``
     Accessibility fixes, the 404 page's search, links to the API reference,
     executed notebooks and Colab, the served wheel and install commands.
@@ -85,14 +86,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
       sphinx-gallery, so both are loaded first.
 
     Other orderings are priorities, stated where they are connected:
-    ``config-inited`` 5 (the gallery hook, before sphinx-gallery fills its
-    configuration at 10), 100 (``TFDOCS_ONLY``), 300 (the fingerprint);
+    ``config-inited`` 5 (the gallery hook and scraper, before sphinx-gallery
+    fills its configuration at 10), 100 (``TFDOCS_ONLY``), 300 (the fingerprint);
     ``builder-inited`` 1 (a new run record), 400 (stale examples forgotten), 450
     (the pool starts, before sphinx-gallery runs the examples at 500), 550 (the
     examples' runs handed over).
     """
     from tfdocs_sphinx import runs
-    from tfdocs_sphinx.checks import cell_errors, outputs, report, terminal
+    from tfdocs_sphinx.checks import cell_errors, figures, outputs, report, terminal
     from tfdocs_sphinx.execute import environment, fingerprint, gallery, only, pool
     from tfdocs_sphinx.publish import a11y, apilinks, install, launch, notfound
     from tfdocs_sphinx.supported import check_versions
@@ -107,7 +108,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     runs.connect(app)
     for part in (gallery, only, fingerprint, pool):
         part.connect(app)
-    for part in (cell_errors, terminal, report, outputs):
+    for part in (cell_errors, terminal, report, outputs, figures):
         part.connect(app)
     for part in (apilinks, notfound, a11y, launch, install):
         part.connect(app)
