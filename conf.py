@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 project = "tfdocs"
 author = "The tfdocs authors"
 copyright = "2026, The tfdocs authors"
+# The site's version is that of the helpers it serves and its pages import.
 release = _version("tfdocs_helpers")
 version = release
 
@@ -34,7 +35,6 @@ extensions = [
     "tfdocs_executor",  # pages execute in parallel, in kernels forked from a zygote
     "tfdocs_report",  # banners with versions and time; the execution report page
     "tfdocs_checks",  # pages that ran too fast or showed nothing fail the build
-    "tfdocs_zipstamp",  # the gallery's zip downloads are the same in every build
     "tfdocs_apilinks",  # tf.* and keras.* names link to the API reference
     "notfound.extension",  # 404.html
     "tfdocs_notfound",  # ... whose search works at any depth
@@ -43,6 +43,9 @@ extensions = [
     "sphinx_copybutton",  # copy buttons on code, prompts stripped (HTML block)
     "tfdocs_a11y",  # after myst_nb and sphinx_gallery, whose output it fixes
     "tfdocs_launch",  # executed .ipynb downloads; Colab with TFDOCS_REPO_URL
+    # "Run it yourself": the helpers' wheel served by the site, the install command
+    # on every page and example, notebooks that install what they import.
+    "tfdocs_sphinx.publish.install",
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
@@ -103,6 +106,16 @@ sphinx_gallery_conf = {
     "min_reported_time": float("inf"),  # no run time on the pages: it varies
     "download_all_examples": False,
 }
+
+# -- Readers' installs ----------------------------------------------------------
+# The site serves the helpers' wheel, built from helpers/, and every page and
+# example shows the pip command that installs what it imports, with these
+# distributions pinned to the versions its outputs were made with.
+tfdocs_serve_wheels = {"tfdocs_helpers": "helpers"}
+tfdocs_pinned = ["tensorflow", "keras"]
+# What TensorFlow and Keras import only when a feature is used: code that matches
+# one of the patterns needs the module though no import statement names it.
+tfdocs_lazy_imports = {"tensorboard": [r"\bTensorBoard\b", r"\btf\.summary\b"]}
 
 # -- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

@@ -35,7 +35,7 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite, doctests of src/ included, with coverage."""
+    """Run the test suite, doctests of src/ and helpers/src/ included, with coverage."""
     _sync(session, "test")
     session.run(
         "pytest", "--numprocesses=2", "--dist=loadfile",
@@ -58,7 +58,7 @@ def serve(session: nox.Session) -> None:
     _sync(session, "serve")
     session.run(
         "sphinx-autobuild", *SPHINX_DIRS, str(BUILD / "html"),
-        "--watch", "src", "--watch", "examples", "--ignore", "*/auto_examples/*",
+        "--watch", "src", "--watch", "helpers/src", "--watch", "examples", "--ignore", "*/auto_examples/*",
         *session.posargs,
     )  # fmt: skip
 
@@ -68,6 +68,29 @@ def browser(session: nox.Session) -> None:
     """Check the built site (_build/html) in Chromium: errors, offline, a11y, downloads."""
     _sync(session, "browser", project=False)
     session.run("pytest", "tests/browser", *session.posargs)
+
+
+@nox.session
+def dist(session: nox.Session) -> None:
+    """Build the helpers' wheel and sdist into dist/ and check them with twine."""
+    _sync(session, "dist", project=False)
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run(
+        "python", "-m", "build", "--installer=uv", "helpers", "--outdir", str(dist)
+    )
+    session.run("twine", "check", "--strict", *map(str, sorted(dist.iterdir())))
+    session.run("python", "tools/release.py", str(dist))
+
+
+@nox.session
+def journey(session: nox.Session) -> None:
+    """Run the built site's scripts and notebooks as a reader does (after docs)."""
+    _sync(session, "journey", project=False)
+    session.run(
+        "pytest", "tests/journey", "--numprocesses=2", "--dist=load",
+        "-p", "no:cacheprovider", *session.posargs,
+    )  # fmt: skip
 
 
 @nox.session(venv_backend="none")
@@ -109,10 +132,11 @@ def lock(session: nox.Session) -> None:
 def _sync(session: nox.Session, group: str, *, project: bool = True) -> None:
     """Install the locked dependencies of ``group`` (and the project) into the venv."""
     session.run_install(
-        "uv", "sync", "--locked", "--no-default-groups", "--group", group,
+        "uv", "sync", "--locked", "--no-default-groups",
+        # Without the project, only the group: not the machinery's dependencies.
+        *(["--group", group] if project else ["--only-group", group]),
         # .pyc files up front: imports (TensorFlow's above all) take seconds less
         # in every process, even where PYTHONDONTWRITEBYTECODE is set.
         "--compile-bytecode",
-        *([] if project else ["--no-install-project"]),
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )  # fmt: skip

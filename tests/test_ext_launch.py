@@ -83,7 +83,8 @@ def test_executed_notebook_is_offered_for_download(notebook_site: SiteBuild) -> 
 def test_no_launch_button_without_a_repository(notebook_site: SiteBuild) -> None:
     for page in notebook_site.html.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        assert "colab" not in html.lower(), page.name
+        assert "colab.research.google.com" not in html, page.name
+        assert "colab-button" not in html, page.name
         assert "dropdown-launch-buttons" not in html, page.name
 
 

@@ -25,6 +25,8 @@ import nbformat
 from jupyter_cache import get_cache
 from sphinx.application import Sphinx
 
+from tfdocs_sphinx.publish.install import portable_notebook, unit_requirements
+
 __all__ = ["colab_url", "executed_notebook_name"]
 
 REPO_ENV_VAR = "TFDOCS_REPO_URL"
@@ -92,20 +94,25 @@ def _is_notebook_page(app: Sphinx, pagename: str) -> bool:
     )
 
 
-def _executed_notebook(app: Sphinx, path: Path) -> str:
+def _executed_notebook(app: Sphinx, path: Path, *, pagename: str) -> str:
     notebook = nbformat.read(path, as_version=4)
     config = app.env.mystnb_config
     if config.execution_mode == "cache" and config.execution_cache_path:
         with contextlib.suppress(KeyError):  # KeyError: not executed, not cached
             cache = get_cache(config.execution_cache_path)
             _, notebook = cache.merge_match_into_notebook(notebook)
-    # The reader gives cells random ids; number them, so every build writes the
-    # same bytes (nox -s repro). A kernel sends a cell's printed text in chunks
-    # that fall differently each run; join them as the page shows them.
-    for index, cell in enumerate(notebook.cells):
-        cell["id"] = f"cell-{index}"
+    # A kernel sends a cell's printed text in chunks that fall differently each
+    # run; join them as the page shows them.
+    for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = _join_streams(cell.outputs)
+    # A reader's Jupyter or Colab: the python3 kernel, and a first cell that
+    # installs what the page imports where it is missing. Cells are numbered
+    # (the reader gave them random ids), so every build writes the same bytes.
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    requirements = unit_requirements(app, code, where=pagename)
+    if requirements is not None:
+        portable_notebook(notebook, requirements)
     return nbformat.writes(notebook)
 
 
@@ -143,7 +150,9 @@ def offer_executed_notebook(
     name = executed_notebook_name(pagename, source_suffix=suffix)
     target = Path(app.outdir) / "_sources" / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_executed_notebook(app, executed), encoding="utf-8")
+    target.write_text(
+        _executed_notebook(app, executed, pagename=pagename), encoding="utf-8"
+    )
     context["ipynb_source"] = name  # the book theme's download menu lists it
 
 

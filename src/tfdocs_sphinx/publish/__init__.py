@@ -1,0 +1,1 @@
+"""What the built site gives its readers beyond the rendered pages."""
