@@ -44,7 +44,7 @@ from myst_parser.parsers.mdit import create_md_parser
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 GLOSSARY = DOCS / "glossary.md"
-PAGES = sorted({*DOCS.glob("*.md"), *DOCS.glob("keras/*.md")} - {GLOSSARY})
+PAGES = sorted({*DOCS.glob("*.md"), *DOCS.glob("*/*.md")} - {GLOSSARY})
 
 # The terms the glossary must define (issue 8), by their first or only term line.
 REQUIRED = (
