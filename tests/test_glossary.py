@@ -44,7 +44,7 @@ from myst_parser.parsers.mdit import create_md_parser
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 GLOSSARY = DOCS / "glossary.md"
-PAGES = sorted({*DOCS.glob("*.md"), *DOCS.glob("keras/*.md")} - {GLOSSARY})
+PAGES = sorted({*DOCS.glob("*.md"), *DOCS.glob("*/*.md")} - {GLOSSARY})
 
 # The terms the glossary must define (issue 8), by their first or only term line.
 REQUIRED = (
@@ -54,6 +54,11 @@ REQUIRED = (
     "optimizer", "learning rate", "learning-rate schedule", "callback", "dataset",
     "preprocessing layer", "overfitting", "checkpoint", "SavedModel",
     "distribution strategy", "replica", "backend",
+    # added with the practitioner pages
+    "XLA", "mixed precision", "transfer learning", "fine-tuning", "logits",
+    "op determinism", "quantization", "serving signature", "LiteRT", "calibration",
+    "class weight", "event file", "summary", "feature extraction", "freeze",
+    "inference", "input signature", "oneDNN",
 )  # fmt: skip
 
 # Forms beyond the plurals, by glossary term.
@@ -63,6 +68,13 @@ EXTRA_FORMS = {
     "distribution strategy": ("strategy",),
     "overfitting": ("overfit", "overfits"),
     "weights": ("weight",),
+    "fine-tuning": ("fine-tune", "fine-tuned"),
+    "logits": ("logit",),
+    "op determinism": ("determinism",),
+    "quantization": ("quantize", "quantized"),
+    "calibration": ("calibrated",),
+    "feature extraction": ("feature extractor",),
+    "freeze": ("frozen", "freezing"),
 }
 
 # Phrases in which a glossary word is not a use of its term: the word in another
@@ -86,12 +98,17 @@ NOT_USES = (
     "the shapes explain",  # of curves
     "JAX traces",
     "triggered tf.function retracing",  # a log message
+    "traced from its signature",  # an input signature
+    "ends with a summary",  # of a page
+    "its summary prints",  # model.summary()
 )
 
 # Words that a page only ever uses in another sense: not checked on that page.
 OTHER_SENSE_PAGES = {
     "docs/tensors.md": ("step",),  # the step of a strided slice
     "docs/keras/what-is-keras.md": ("variable",),  # environment variables
+    "docs/graphs-and-tf-function.md": ("signature",),  # input signatures
+    "docs/keras/layers.md": ("signature",),  # of a Python function
 }
 
 # Inline tokens whose text is not prose; a term cannot run across them.
