@@ -1,3 +1,7 @@
+#!/usr/bin/env -S uv run --script
+# /// script
+# dependencies = ["nox[uv]>=2025.2.9"]
+# ///
 """Sessions that build, test and lint tfdocs.
 
 Every session installs the project and one dependency group from ``uv.lock``
@@ -14,7 +18,6 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests", "docs"]
 
 ROOT = Path(__file__).parent
 BUILD = ROOT / "_build"
@@ -46,13 +49,16 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check style and formatting with ruff."""
-    _sync(session, "lint", project=False)
-    session.run("ruff", "check", ".", *session.posargs)
-    session.run("ruff", "format", "--check", ".")
+    """Run the pre-commit hooks (ruff, file checks) on every file, then mypy strict."""
+    _sync(session, "lint")
+    # The hooks' environments come from PyPI (repo: local, pinned versions).
+    session.run(
+        "pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs
+    )
+    session.run("mypy")
 
 
-@nox.session
+@nox.session(default=False)
 def serve(session: nox.Session) -> None:
     """Preview the site with live reload while editing (sphinx-autobuild)."""
     _sync(session, "serve")
@@ -63,14 +69,14 @@ def serve(session: nox.Session) -> None:
     )  # fmt: skip
 
 
-@nox.session
+@nox.session(default=False)
 def browser(session: nox.Session) -> None:
     """Check the built site (_build/html) in Chromium: errors, offline, a11y, downloads."""
     _sync(session, "browser", project=False)
     session.run("pytest", "tests/browser", *session.posargs)
 
 
-@nox.session(venv_backend="none")
+@nox.session(venv_backend="none", default=False)
 def clean(session: nox.Session) -> None:
     """Delete the build folder and every cache (executed outputs included)."""
     for path in (BUILD, ROOT / "docs" / "auto_examples"):
@@ -78,32 +84,85 @@ def clean(session: nox.Session) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-@nox.session
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Measure the build against its floor; write _build/bench.json (~10 min)."""
     _sync(session, "docs")
     session.run("python", "tools/bench.py", "all")
 
 
-@nox.session
+@nox.session(default=False)
 def repro(session: nox.Session) -> None:
     """Build the site twice from nothing; fail on any page that differs."""
     _sync(session, "docs")
     session.run("python", "tools/repro.py")
 
 
-@nox.session
+@nox.session(default=False)
 def apilinks(session: nox.Session) -> None:
     """Regenerate docs/_ext/apilinks/*.json from the installed TensorFlow and Keras."""
     _sync(session, "docs")
     session.run("python", "-m", "tfdocs_apimap", *session.posargs)
 
 
-@nox.session
+@nox.session(default=False)
 def lock(session: nox.Session) -> None:
     """Refresh uv.lock after a change of the dependencies in pyproject.toml."""
     session.install("uv")
     session.run("uv", "lock", *session.posargs)
+
+
+# The libraries whose internals the machinery uses, and the theme whose template
+# it overrides: `nox -s upstream` tries their newest releases past the upper bounds.
+UPSTREAM = [
+    "sphinx", "docutils", "myst-nb", "myst-parser", "jupyter-cache", "sphinx-gallery",
+    "nbclient", "nbformat", "ipykernel", "jupyter-client", "sphinx-book-theme",
+    "pydata-sphinx-theme", "sphinx-notfound-page", "sphinx-sitemap",
+    "sphinxext-opengraph", "sphinx-copybutton", "sphinx-last-updated-by-git",
+]  # fmt: skip
+
+
+@nox.session(default=False)
+def upstream(session: nox.Session) -> None:
+    """Run the tests with the newest Sphinx stack, upper bounds ignored; name what breaks."""
+    _sync(session, "test")
+    session.install("--upgrade", *UPSTREAM)
+    session.run("uv", "pip", "list", "--python", session.virtualenv.location)
+    report = BUILD / "upstream.xml"
+    try:
+        session.run(
+            "pytest", "--numprocesses=2", "--dist=loadfile", "-p", "no:cacheprovider",
+            f"--junitxml={report}", *session.posargs,
+        )  # fmt: skip
+    finally:
+        if report.is_file():
+            for line in _failures_by_test_module(report):
+                session.warn(line)
+
+
+@nox.session(default=False)
+def inventories(session: nox.Session) -> None:
+    """Regenerate docs/_inventories/*.inv (NumPy, Matplotlib, scikit-learn, Python)."""
+    _sync(session, "inventories")
+    session.run("python", "tools/inventories.py", *session.posargs)
+
+
+def _failures_by_test_module(report: Path) -> list[str]:
+    """One line per test module with failures in a JUnit XML report.
+
+    Test modules mirror the machinery's modules, so each line names what broke.
+    """
+    from xml.etree import ElementTree
+
+    failed: dict[str, list[str]] = {}
+    for case in ElementTree.parse(report).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            module = case.get("classname", "?").split(".")[0]
+            failed.setdefault(module, []).append(case.get("name", "?"))
+    return [
+        f"{module}: {len(names)} failed ({', '.join(sorted(names)[:5])})"
+        for module, names in sorted(failed.items())
+    ]
 
 
 def _sync(session: nox.Session, group: str, *, project: bool = True) -> None:
@@ -116,3 +175,7 @@ def _sync(session: nox.Session, group: str, *, project: bool = True) -> None:
         *([] if project else ["--no-install-project"]),
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )  # fmt: skip
+
+
+if __name__ == "__main__":
+    nox.main()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import io
 import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +126,8 @@ def _page_code(app: Sphinx, docname: str) -> str | None:
 
     path = Path(app.env.doc2path(docname))
     content = path.read_text(encoding="utf-8")
-    reader = create_nb_reader(
-        str(path), app.env.myst_config, app.env.mystnb_config, content
-    )
+    env: Any = app.env  # myst-nb sets these attributes
+    reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, content)
     if reader is None:
         return None
     notebook = reader.read(content)
@@ -298,7 +297,8 @@ def rewrite_gallery_downloads(app: Sphinx, exception: Exception | None) -> None:
 
 def _portable(data: bytes, requirements: list[Requirement]) -> str:
     notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
-    return nbformat.writes(portable_notebook(notebook, requirements))
+    text: str = nbformat.writes(portable_notebook(notebook, requirements))
+    return text
 
 
 def _rewrite_zip(path: Path, requirements: list[Requirement]) -> None:
@@ -335,7 +335,9 @@ def build_wheels(app: Sphinx, exception: Exception | None) -> None:
         extra["TFDOCS_REPO_URL"] = app.config.tfdocs_repo_url
 
     def runner(
-        cmd: list[str], cwd: str | None = None, extra_environ: Any = None
+        cmd: Sequence[str],
+        cwd: str | None = None,
+        extra_environ: Mapping[str, str] | None = None,
     ) -> None:
         quiet_subprocess_runner(cmd, cwd, {**(extra_environ or {}), **extra})
 

@@ -30,7 +30,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as _PackagingRequirement
 from packaging.utils import canonicalize_name
@@ -118,7 +117,7 @@ def imported_modules(code: str) -> frozenset[str]:
     []
     """
     if not isinstance(code, str):
-        msg = f"code must be a str; got {type(code).__name__}"
+        msg = f"code must be a str; got {type(code).__name__}"  # type: ignore[unreachable]
         raise TypeError(msg)
     python = "\n".join(
         "" if _IPYTHON_LINE.search(line) else line for line in code.splitlines()
@@ -170,8 +169,10 @@ def resolve(
     >>> [str(r) for r in resolve(["json", "packaging.version"])]
     ['packaging']
     """
-    pinned_names = [canonicalize_name(name) for name in pinned]
-    urls = {canonicalize_name(name): url for name, url in (served or {}).items()}
+    pinned_names: list[str] = [canonicalize_name(name) for name in pinned]
+    urls: dict[str, str] = {
+        canonicalize_name(name): url for name, url in (served or {}).items()
+    }
     needed = {
         _distribution_of(module, served=urls)
         for module in modules
@@ -189,7 +190,7 @@ def resolve(
             return Requirement(name, version=importlib.metadata.version(name))
         return Requirement(name)
 
-    order = {name: index for index, name in enumerate(pinned_names)}
+    order: dict[str, int] = {name: index for index, name in enumerate(pinned_names)}
     return sorted(
         (requirement(name) for name in wanted),
         key=lambda r: (r.url is not None, order.get(r.name, len(order)), r.name),
@@ -305,7 +306,7 @@ def _closure(name: str) -> frozenset[str]:
     """`name` and every distribution it requires, recursively (no extras)."""
     seen = {name}
     todo = [name]
-    environment = {**default_environment(), "extra": ""}
+    environment = {"extra": ""}  # evaluated over this interpreter's default environment
     while todo:
         try:
             requires = importlib.metadata.requires(todo.pop()) or []
