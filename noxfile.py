@@ -136,8 +136,12 @@ def upstream(session: nox.Session) -> None:
         )  # fmt: skip
     finally:
         if report.is_file():
-            for line in _failures_by_test_module(report):
+            lines = _failures_by_test_module(report)
+            for line in lines:
                 session.warn(line)
+            summary = ["## Newest releases: failures by test module", ""]
+            summary += [f"- {line}" for line in lines] or ["- none"]
+            (BUILD / "upstream.md").write_text("\n".join(summary) + "\n")
 
 
 @nox.session(default=False)
