@@ -46,6 +46,17 @@ extensions = [
     # "Run it yourself": the helpers' wheel served by the site, the install command
     # on every page and example, notebooks that install what they import.
     "tfdocs_sphinx.publish.install",
+    # The helpers' API reference (docs/api): autodoc and NumPy-style docstrings,
+    # without importing TensorFlow (lazily built classes get stand-ins).
+    "tfdocs_sphinx.publish.apiref",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.intersphinx",  # from the local inventories in docs/_inventories
+    # The versions banner and the version switcher's JSON.
+    "tfdocs_sphinx.publish.versions",
+    # Descriptions, robots.txt, "Last updated" and sitemap dates from git.
+    "tfdocs_sphinx.publish.discovery",
+    # Source and edit buttons of gallery pages point at the examples/ scripts.
+    "tfdocs_sphinx.publish.sourcelinks",
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
@@ -114,6 +125,51 @@ sphinx_gallery_conf = {
 tfdocs_serve_wheels = {"tfdocs_helpers": "helpers"}
 tfdocs_pinned = ["tensorflow", "keras"]
 
+# -- API reference --------------------------------------------------------------
+# docs/api documents tfdocs_helpers from its docstrings. autodoc imports the
+# helpers (which import no TensorFlow); a class built lazily from Keras is built
+# for the reference on stand-ins of these modules (tfdocs_sphinx.publish.apiref).
+tfdocs_autodoc_stubs = ["keras", "tensorflow"]
+autodoc_typehints = "none"  # the NumPy docstrings give every type, in words
+autodoc_member_order = "bysource"
+autodoc_preserve_defaults = True  # `print_fn=print`, as written
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+# Types in "Parameters" link to their documentation ("int, default 1" becomes a
+# link to int and a default); the words of the numpydoc convention get theirs.
+napoleon_preprocess_types = True
+napoleon_type_aliases = {
+    "array_like": ":term:`array_like <numpy:array_like>`",
+    "callable": ":func:`callable <callable>`",
+    "sequence": ":class:`~collections.abc.Sequence`",
+    "iterable": ":class:`~collections.abc.Iterable`",
+    "mapping": ":class:`~collections.abc.Mapping`",
+    "path-like": ":term:`path-like <path-like object>`",
+    "Diagram": ":class:`~tfdocs_helpers.diagram.Diagram`",
+}
+# Links for the Python, NumPy, Matplotlib and scikit-learn names in the reference,
+# read from inventories kept in the repository (offline rule: no network at build
+# time). `nox -s inventories` regenerates them (tools/inventories.py says how).
+_INVENTORIES = Path(__file__).parent / "docs" / "_inventories"
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3.11/", str(_INVENTORIES / "python.inv")),
+    "numpy": ("https://numpy.org/doc/stable/", str(_INVENTORIES / "numpy.inv")),
+    "matplotlib": (
+        "https://matplotlib.org/stable/",
+        str(_INVENTORIES / "matplotlib.inv"),
+    ),
+    "sklearn": ("https://scikit-learn.org/stable/", str(_INVENTORIES / "sklearn.inv")),
+}
+intersphinx_timeout = 1  # never waited for: the inventories are local files
+# tf.* and keras.* have no inventory (tensorflow.org and keras.io publish none):
+# they stay text in the reference; code blocks link them (tfdocs_apilinks).
+# IPython publishes none either. The rest are words of docstring types that
+# napoleon cuts into names: "default print", "iterable of (str, str)".
+nitpick_ignore_regex = [
+    (r"py:.*", r"(tf|keras|IPython)\..*|ConcreteFunction"),
+    (r"py:class", r"print|those|\(str|str\)"),
+]
+
 # -- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "tfdocs: TensorFlow 2 and Keras, executed"
@@ -131,6 +187,37 @@ html_theme_options = {
         "alt_text": "tfdocs - Home",
     },
 }
+# The repository the site is built from adds buttons to view a page's source,
+# suggest an edit, open an issue and visit the repository (gallery pages point
+# at their script in examples/: tfdocs_sphinx.publish.sourcelinks).
+if _REPO_URL := os.environ.get("TFDOCS_REPO_URL", "").rstrip("/"):
+    html_theme_options |= {
+        "repository_url": _REPO_URL,
+        "repository_branch": os.environ.get("TFDOCS_REPO_BRANCH") or "main",
+        "path_to_docs": "docs",
+        "use_source_button": True,
+        "use_edit_page_button": True,
+        "use_issues_button": True,
+        "use_repository_button": True,
+    }
+# The sidebar carries the version switcher (one entry per edition of the site).
+html_sidebars = {
+    "**": [
+        "navbar-logo.html",
+        "version-switcher.html",
+        "icon-links.html",
+        "search-button-field.html",
+        "sbt-sidebar-nav.html",
+    ]
+}
+# What the site documents: the banner on every page and the switcher's entry
+# name it (tfdocs_sphinx.publish.versions); a new edition adds an entry.
+tfdocs_documents = {"TensorFlow": _version("tensorflow"), "Keras": _version("keras")}
+# Pages give their one-sentence summary as `description:` in their front matter
+# (`:description:` in reST); it becomes the og:description and meta description.
+# Until every page has one, pages without one keep the description that
+# sphinxext-opengraph takes from their first paragraph.
+tfdocs_require_description = False
 
 # Where the site is served, ending in "/". The sitemap, the Open Graph and
 # canonical URLs and the 404 page's links are built from it. The GitHub Pages
