@@ -127,9 +127,10 @@ tfdocs_pinned = ["tensorflow", "keras"]
 
 # -- API reference --------------------------------------------------------------
 # docs/api documents tfdocs_helpers from its docstrings. autodoc imports the
-# helpers (which import no TensorFlow); a class built lazily from Keras is built
-# for the reference on stand-ins of these modules (tfdocs_sphinx.publish.apiref).
-tfdocs_autodoc_stubs = ["keras", "tensorflow"]
+# helpers (which import no TensorFlow) as a throwaway copy in which these modules
+# are stand-ins, so EpochLogger, built lazily from Keras, is documented without
+# importing it (tfdocs_sphinx.publish.apiref).
+tfdocs_autodoc_stubs = {"tfdocs_helpers": ["keras", "tensorflow"]}
 autodoc_typehints = "none"  # the NumPy docstrings give every type, in words
 autodoc_member_order = "bysource"
 autodoc_preserve_defaults = True  # `print_fn=print`, as written

@@ -8,29 +8,31 @@ made only when someone asks for it. Asking for it imports Keras, and with it
 TensorFlow; and the class is cached, so whatever built it is what every later
 user gets, the gallery's scripts included.
 
-So when autodoc asks a module for a name that the module builds lazily, this
-extension builds it in a **throwaway copy** of the module's package, imported
-while the modules named in ``tfdocs_autodoc_stubs`` are replaced by stand-ins
-(:class:`StubModule`): the class is made by its own code, with its real
-signature, docstring and methods, on a placeholder base class named like the
-real one. The package's real modules, their caches and any real Keras already
-imported are put back untouched, so the build never imports TensorFlow for the
-reference, and the same reference is written whether or not the gallery ran.
+So while an autodoc directive documents a package named in
+``tfdocs_autodoc_stubs``, it sees a **throwaway copy** of that package,
+imported afresh while the modules listed for it are replaced by stand-ins
+(:class:`StubModule`). A lazily built class is then made by its own code, with
+its real signature, docstring and methods, on a placeholder base class named
+like the real one. When the directive is done, the package's real modules,
+their caches and any real Keras already imported are back, untouched: the
+build imports no TensorFlow for the reference, and writes the same reference
+whether or not the gallery ran before it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import sys
 import types
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from docutils.nodes import Node
 from sphinx.application import Sphinx
-from sphinx.util.inspect import safe_getattr
+from sphinx.config import Config
+from sphinx.ext.autodoc import AutodocDirective  # type: ignore[attr-defined]
 
-__all__ = ["StubModule", "is_lazy", "lazy_attribute", "stubbed_modules"]
+__all__ = ["IsolatedAutodocDirective", "StubModule", "stubbed_modules"]
 
 
 class StubModule(types.ModuleType):
@@ -73,18 +75,6 @@ class StubModule(types.ModuleType):
         return value
 
 
-def is_lazy(module: types.ModuleType, name: str) -> bool:
-    """Whether ``module`` builds ``name`` on first access (PEP 562).
-
-    Examples
-    --------
-    >>> import tfdocs_helpers
-    >>> is_lazy(tfdocs_helpers, "EpochLogger"), is_lazy(tfdocs_helpers, "show_tensor")
-    (True, False)
-    """
-    return "__getattr__" in vars(module) and name not in vars(module)
-
-
 def _family(name: str) -> list[str]:
     """``name`` and every loaded submodule of it."""
     return [key for key in sys.modules if key == name or key.startswith(f"{name}.")]
@@ -104,8 +94,9 @@ def stubbed_modules(package: str, stubs: Sequence[str]) -> Iterator[None]:
     >>> with stubbed_modules("tfdocs_helpers", ["keras"]):
     ...     import tfdocs_helpers.callbacks as copy
     ...     import keras
-    >>> copy is real, isinstance(keras, StubModule)
-    (False, True)
+    ...     base = copy.EpochLogger.__bases__[0]
+    >>> copy is real, isinstance(keras, StubModule), base.__module__
+    (False, True, 'keras.callbacks')
     >>> sys.modules["tfdocs_helpers.callbacks"] is real
     True
     """
@@ -120,34 +111,46 @@ def stubbed_modules(package: str, stubs: Sequence[str]) -> Iterator[None]:
         sys.modules.update(saved)
 
 
-def lazy_attribute(module: types.ModuleType, name: str, stubs: Sequence[str]) -> Any:
-    """Return ``module.name``, built in a throwaway copy with ``stubs`` stood in.
+class IsolatedAutodocDirective(AutodocDirective):
+    """An autodoc directive that documents some packages from a throwaway copy."""
 
-    Examples
-    --------
-    >>> import tfdocs_helpers
-    >>> logger = lazy_attribute(tfdocs_helpers, "EpochLogger", ["keras"])
-    >>> logger.__module__, [base.__qualname__ for base in logger.__bases__]
-    ('tfdocs_helpers.callbacks', ['Callback'])
-    >>> logger.__doc__.splitlines()[0]
-    'Print one short, deterministic line of metrics per epoch.'
-    >>> isinstance(sys.modules.get("keras"), StubModule)  # the real one, if any
-    False
-    """
-    with stubbed_modules(module.__name__.partition(".")[0], stubs):
-        return getattr(importlib.import_module(module.__name__), name)
+    def run(self) -> list[Node]:
+        """Document the object, inside a throwaway copy of its package if asked."""
+        name = self.arguments[0].strip() if self.arguments else ""
+        module = self.env.ref_context.get("py:module") or ""
+        package = (name if "." in name or not module else module).partition(".")[0]
+        stubs = self.config.tfdocs_autodoc_stubs.get(package)
+        if not stubs:
+            return super().run()
+        with stubbed_modules(package, stubs):
+            return super().run()
+
+
+#: The autodoc directives, each run inside the package's throwaway copy.
+AUTODOC_DIRECTIVES = (
+    "automodule",
+    "autoclass",
+    "autoexception",
+    "autofunction",
+    "autodecorator",
+    "automethod",
+    "autoproperty",
+    "autoattribute",
+    "autodata",
+)
+
+
+def _register_directives(app: Sphinx, config: Config) -> None:
+    if not config.tfdocs_autodoc_stubs:
+        return
+    for directive in AUTODOC_DIRECTIVES:
+        app.add_directive(directive, IsolatedAutodocDirective, override=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Load autodoc and give it the stand-ins for lazily built names."""
+    """Load autodoc and wrap its directives."""
     app.setup_extension("sphinx.ext.autodoc")
-    app.add_config_value("tfdocs_autodoc_stubs", [], "env", types=frozenset({list}))
-
-    def getattr_(obj: types.ModuleType, name: str, *default: Any) -> Any:
-        stubs = app.config.tfdocs_autodoc_stubs
-        if stubs and is_lazy(obj, name):
-            return lazy_attribute(obj, name, stubs)
-        return safe_getattr(obj, name, *default)
-
-    app.add_autodoc_attrgetter(types.ModuleType, getattr_)
+    app.add_config_value("tfdocs_autodoc_stubs", {}, "env", types=frozenset({dict}))
+    # autodoc registers its directives when the config is read: replace them after.
+    app.connect("config-inited", _register_directives, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -41,7 +41,7 @@ def description_of(metadata: dict[str, Any]) -> str | None:
 
     Examples
     --------
-    >>> description_of({"description": "  Tensors:\\n  what they are.  "})
+    >>> description_of({"description": "  Tensors:\n  what they are.  "})
     'Tensors: what they are.'
     >>> description_of({"kernelspec": {}}) is None
     True
