@@ -166,6 +166,7 @@ intersphinx_timeout = 1  # never waited for: the inventories are local files
 # they stay text in the reference; code blocks link them (tfdocs_apilinks).
 # IPython publishes none either. The rest are words of docstring types that
 # napoleon cuts into names: "default print", "iterable of (str, str)".
+html_domain_indices = False  # no "Python Module Index": docs/api/index lists them
 nitpick_ignore_regex = [
     (r"py:.*", r"(tf|keras|IPython)\..*|ConcreteFunction"),
     (r"py:class", r"print|those|\(str|str\)"),
@@ -205,7 +206,7 @@ if _REPO_URL := os.environ.get("TFDOCS_REPO_URL", "").rstrip("/"):
 html_sidebars = {
     "**": [
         "navbar-logo.html",
-        "version-switcher.html",
+        "tfdocs-version-switcher.html",  # tfdocs_sphinx.publish.versions
         "icon-links.html",
         "search-button-field.html",
         "sbt-sidebar-nav.html",

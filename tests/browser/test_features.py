@@ -155,7 +155,8 @@ def test_pages_show_the_date_the_sitemap_gives(site: Path) -> None:
     sitemap = _sitemap(site)
     if not any(sitemap.values()):
         pytest.skip("built outside git (or from a shallow clone): no dates")
-    base = next(loc for loc in sitemap if loc.endswith("/index.html")).removesuffix("index.html")  # fmt: skip
+    home = min((loc for loc in sitemap if loc.endswith("/index.html")), key=len)
+    base = home.removesuffix("index.html")
     for loc, day in sorted(sitemap.items()):
         text = _text(site, loc.removeprefix(base))
         shown = re.search(r'class="last-updated">\s*(.*?)\s*<', text, re.DOTALL)
@@ -235,11 +236,13 @@ def _pages_with_description(site: Path, description: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "page",
+    "described",
     ["index.html", "glossary.html", "execution-report.html", "api/index.html"],
 )
-def test_pages_of_the_site_give_their_own_description(site: Path, page: str) -> None:
-    description = _meta(_text(site, page), "property", "og:description")
+def test_pages_of_the_site_give_their_own_description(
+    site: Path, described: str
+) -> None:
+    description = _meta(_text(site, described), "property", "og:description")
     assert description is not None
     assert not description.startswith("What you")
     assert description.endswith(".")

@@ -8,7 +8,9 @@ and writes ``_static/switcher.json`` in the theme's version-switcher layout
 as its one, preferred entry. When the site documents the next release, the
 edition built from it adds its entry (``tfdocs_other_editions``) and the
 switcher in the sidebar lists both. The file is written by the build, from
-``html_baseurl``, so the theme's network check of it is switched off.
+``html_baseurl``, so the theme's network check of it is switched off. The
+sidebar shows it with ``tfdocs-version-switcher.html``, the theme's component
+made accessible.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from sphinx.config import Config
 __all__ = ["banner_html", "edition", "short_version", "switcher_entries"]
 
 SWITCHER_JSON = "_static/switcher.json"
+#: Put ``tfdocs-version-switcher.html`` in ``html_sidebars`` to show the switcher.
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def short_version(version: str) -> str:
@@ -100,6 +104,8 @@ def configure_theme(app: Sphinx, config: Config) -> None:
         {"json_url": SWITCHER_JSON, "version_match": edition(documents)[0]},
     )
     options["check_switcher"] = False  # the build writes the file itself
+    # tfdocs-version-switcher.html: the theme's switcher, accessible (see there).
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
 def write_switcher(app: Sphinx, exception: Exception | None) -> None:
