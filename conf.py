@@ -124,6 +124,9 @@ sphinx_gallery_conf = {
 # distributions pinned to the versions its outputs were made with.
 tfdocs_serve_wheels = {"tfdocs_helpers": "helpers"}
 tfdocs_pinned = ["tensorflow", "keras"]
+# What TensorFlow and Keras import only when a feature is used: code that matches
+# one of the patterns needs the module though no import statement names it.
+tfdocs_lazy_imports = {"tensorboard": [r"\bTensorBoard\b", r"\btf\.summary\b"]}
 
 # -- API reference --------------------------------------------------------------
 # docs/api documents tfdocs_helpers from its docstrings. autodoc imports the

@@ -76,6 +76,29 @@ def browser(session: nox.Session) -> None:
     session.run("pytest", "tests/browser", *session.posargs)
 
 
+@nox.session(default=False)
+def dist(session: nox.Session) -> None:
+    """Build the helpers' wheel and sdist into dist/ and check them with twine."""
+    _sync(session, "dist", project=False)
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run(
+        "python", "-m", "build", "--installer=uv", "helpers", "--outdir", str(dist)
+    )
+    session.run("twine", "check", "--strict", *map(str, sorted(dist.iterdir())))
+    session.run("python", "tools/release.py", str(dist))
+
+
+@nox.session(default=False)
+def journey(session: nox.Session) -> None:
+    """Run the built site's scripts and notebooks as a reader does (after docs)."""
+    _sync(session, "journey", project=False)
+    session.run(
+        "pytest", "tests/journey", "--numprocesses=2", "--dist=load",
+        "-p", "no:cacheprovider", *session.posargs,
+    )  # fmt: skip
+
+
 @nox.session(venv_backend="none", default=False)
 def clean(session: nox.Session) -> None:
     """Delete the build folder and every cache (executed outputs included)."""
@@ -172,11 +195,12 @@ def _failures_by_test_module(report: Path) -> list[str]:
 def _sync(session: nox.Session, group: str, *, project: bool = True) -> None:
     """Install the locked dependencies of ``group`` (and the project) into the venv."""
     session.run_install(
-        "uv", "sync", "--locked", "--no-default-groups", "--group", group,
+        "uv", "sync", "--locked", "--no-default-groups",
+        # Without the project, only the group: not the machinery's dependencies.
+        *(["--group", group] if project else ["--only-group", group]),
         # .pyc files up front: imports (TensorFlow's above all) take seconds less
         # in every process, even where PYTHONDONTWRITEBYTECODE is set.
         "--compile-bytecode",
-        *([] if project else ["--no-install-project"]),
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )  # fmt: skip
 

@@ -24,9 +24,8 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 PINNED_USES = re.compile(
     r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s+v\d+\.\d+\.\d+\s*$"
 )
-NOX_INSTALL = re.compile(
-    r"pip install (?:--quiet )?(\"nox\[uv\]==[^\"]+\" \"uv==[^\"]+\")"
-)
+NOX_INSTALL = re.compile(r"pip install (?:--quiet )?\"nox\[uv\]==([^\"]+)\"")
+UV_INSTALL = re.compile(r"\"uv==([^\"]+)\"")
 
 
 def _zizmor(*paths: Path, persona: str = "regular") -> subprocess.CompletedProcess[str]:
@@ -112,13 +111,12 @@ def test_workflow_grants_nothing_by_default(path: Path) -> None:
 
 
 def test_nox_is_pinned_alike_in_ci_and_workflows() -> None:
-    texts = [ROOT / ".ci" / "run", *WORKFLOWS]
-    pins = {
-        path.name: set(NOX_INSTALL.findall(path.read_text(encoding="utf-8")))
-        for path in texts
-    }
-    assert all(pins.values()), pins
-    assert len(set().union(*pins.values())) == 1, pins
+    texts = {path.name: path.read_text(encoding="utf-8") for path in (ROOT / ".ci" / "run", *WORKFLOWS)}  # fmt: skip
+    nox = {name: set(NOX_INSTALL.findall(text)) for name, text in texts.items()}
+    uv = {name: set(UV_INSTALL.findall(text)) for name, text in texts.items()}
+    assert all(nox.values()), nox
+    assert len(set().union(*nox.values())) == 1, nox
+    assert len(set().union(*uv.values())) == 1, uv
 
 
 def test_ci_installs_only_what_is_missing() -> None:

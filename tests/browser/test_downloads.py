@@ -80,3 +80,29 @@ def test_example_offers_its_script_and_notebook(
     compile(script, links["python"][0], "exec")
     notebook = _notebook(links["jupyter"][0])
     assert any(c.cell_type == "code" for c in notebook.cells)
+
+
+def test_every_executed_unit_has_a_copyable_install_command(
+    notebook_page: str, visit: Visitor
+) -> None:
+    """The "Run it yourself" box copies one pip command naming the site's wheel."""
+    copied = visit(notebook_page).install_copied
+    assert copied is not None, "no Run it yourself box"
+    assert copied.startswith("pip install ")
+    assert "\n" not in copied.strip()
+
+
+def test_example_has_a_copyable_install_command(
+    example_page: str, visit: Visitor
+) -> None:
+    copied = visit(example_page).install_copied
+    assert copied is not None, "no Run it yourself box"
+    assert copied.startswith("pip install ")
+
+
+def test_downloaded_notebooks_use_the_python3_kernel(
+    notebook_page: str, visit: Visitor
+) -> None:
+    notebook = _notebook(visit(notebook_page).links["notebook"][0])
+    assert notebook.metadata.kernelspec.name == "python3"
+    assert notebook.cells[0].metadata.tags == ["tfdocs-install"]

@@ -100,6 +100,7 @@ class Visit:
     code_blocks: list[dict[str, Any]]
     copied: str | None
     expected_copy: str | None
+    install_copied: str | None  # what the "Run it yourself" box's copy button gives
     links: dict[str, Any]
 
 
@@ -141,13 +142,16 @@ def open_page(
         context.close()
 
 
-def _copy_first_block(tab: Page) -> tuple[str | None, str | None]:
-    """Click the first visible copy button of a non-blank block.
+def _copy_first_block(
+    tab: Page, within: str = "div.highlight:not(.tfdocs-install *)"
+) -> tuple[str | None, str | None]:
+    """Click the first visible copy button of a non-blank block matching `within`.
 
     Return (what the clipboard holds, the block's text without prompt and output
     spans). The clipboard is the browser's, shared by contexts: it is emptied first.
+    By default the "Run it yourself" box is left out: the first block is code.
     """
-    buttons = tab.locator("div.highlight button.copybtn").filter(visible=True)
+    buttons = tab.locator(f"{within} button.copybtn").filter(visible=True)
     blank = "b => !b.parentElement.querySelector('pre').textContent.trim()"
     button = next((b for b in buttons.all() if not b.evaluate(blank)), None)
     if button is None:
@@ -171,6 +175,7 @@ def record_visit(tab: Page, log: Log, *, axe_source: str) -> Visit:
     )
     code_blocks = tab.evaluate(CODE_BLOCKS_JS)
     copied, expected = _copy_first_block(tab)
+    install_copied, _ = _copy_first_block(tab, ".tfdocs-install div.highlight")
     tab.add_script_tag(content=axe_source)
     violations = tab.evaluate(AXE_JS)
     return Visit(
@@ -182,5 +187,6 @@ def record_visit(tab: Page, log: Log, *, axe_source: str) -> Visit:
         code_blocks=code_blocks,
         copied=copied,
         expected_copy=expected,
+        install_copied=install_copied,
         links=links,
     )

@@ -24,6 +24,7 @@ repository. This extension makes that work:
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -98,7 +99,9 @@ def unit_requirements(
     build), when a module cannot be traced to an installed distribution.
     """
     try:
-        modules = imported_modules(code)
+        modules = imported_modules(code) | lazy_imports(
+            code, app.config.tfdocs_lazy_imports
+        )
         return resolve(
             modules, pinned=app.config.tfdocs_pinned, served=served_wheels(app)
         )
@@ -111,6 +114,27 @@ def unit_requirements(
             subtype="install",
         )
         return None
+
+
+def lazy_imports(code: str, patterns: dict[str, list[str]]) -> set[str]:
+    r"""Return the modules that `code` needs though no ``import`` names them.
+
+    TensorFlow and Keras import some libraries only when a feature is used:
+    ``keras.callbacks.TensorBoard`` and ``tf.summary`` need ``tensorboard``,
+    which TensorFlow does not require. `patterns` maps each such module to
+    regular expressions; a module is needed if one of them is found in `code`.
+
+    Examples
+    --------
+    >>> sorted(lazy_imports("keras.callbacks.TensorBoard(logs)",
+    ...                     {"tensorboard": [r"\bTensorBoard\b"]}))
+    ['tensorboard']
+    """
+    return {
+        module
+        for module, expressions in patterns.items()
+        if any(re.search(expression, code) for expression in expressions)
+    }
 
 
 # -- Which units, and their code ----------------------------------------------
@@ -213,7 +237,9 @@ class InstallDirective(SphinxDirective):
         modules = set(self.arguments)
         if "gallery" in self.options:
             for script in _gallery_scripts(self.env.app):
-                modules |= imported_modules(script.read_text(encoding="utf-8"))
+                code = script.read_text(encoding="utf-8")
+                modules |= imported_modules(code)
+                modules |= lazy_imports(code, self.config.tfdocs_lazy_imports)
         if not modules:
             msg = "tfdocs-install needs module names or the :gallery: flag"
             raise self.error(msg)
@@ -230,17 +256,18 @@ class InstallDirective(SphinxDirective):
 
 
 def _gallery_scripts(app: Sphinx) -> list[Path]:
-    conf = app.config.sphinx_gallery_conf
-    folders = conf.get("examples_dirs", [])
-    folders = [folders] if isinstance(folders, str) else folders
-    pattern = conf.get("filename_pattern", "")
-    import re
+    """Return every gallery example, as sphinx-gallery copied it beside its page.
 
+    Executed or not (``TFDOCS_ONLY`` narrows what runs, not what is shown).
+    """
+    conf = app.config.sphinx_gallery_conf
+    folders = conf.get("gallery_dirs", [])
+    folders = [folders] if isinstance(folders, str) else folders
     return sorted(
         script
         for folder in folders
         for script in Path(app.srcdir, folder).rglob("*.py")
-        if re.search(pattern, str(script))
+        if script.with_suffix(".rst").is_file()
     )
 
 
@@ -377,6 +404,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the settings, the box, the directive and the downloads."""
     app.add_config_value("tfdocs_serve_wheels", {}, "html", types=[dict])
     app.add_config_value("tfdocs_pinned", ["tensorflow", "keras"], "html", types=[list])
+    app.add_config_value("tfdocs_lazy_imports", {}, "html", types=[dict])
     app.add_directive("tfdocs-install", InstallDirective)
     app.connect("config-inited", check_served_wheels)
     app.connect("doctree-read", add_install_box, priority=600)  # after the banner
