@@ -221,3 +221,14 @@ def test_shared_or_missing_descriptions_fail_the_strict_build(
     assert build.returncode != 0
     assert "described.md: WARNING: the same description as duplicate" in build.output
     assert "plain.md: WARNING: the page has no description" in build.output
+
+
+def test_a_second_build_from_nothing_is_identical(
+    site: SiteBuild, tmp_path: Path
+) -> None:
+    """Dates from git, the switcher and the reference: the same bytes every build."""
+    root = _fixture_repo(tmp_path, "described.md", "plain.md", "reference.rst")
+    again = build_site(root, env={"TFDOCS_BASE_URL": BASE_URL, "TFDOCS_REPO_URL": REPO_URL})  # fmt: skip
+    assert again.returncode == 0, again.output[-3000:]
+    for name in ("described.html", "reference.html", "robots.txt", "sitemap.xml", "_static/switcher.json"):  # fmt: skip
+        assert (again.html / name).read_bytes() == (site.html / name).read_bytes(), name
