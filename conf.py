@@ -181,6 +181,7 @@ html_title = "tfdocs: TensorFlow 2 and Keras, executed"
 # Paths below are relative to this file's folder (the repository root), not docs/.
 _STATIC = Path(__file__).parent / "docs" / "_static"
 html_static_path = ["docs/_static"]
+html_css_files = ["tfdocs-wrap.css"]  # long names wrap on phones
 html_favicon = "docs/_static/tfdocs-mark.svg"
 html_theme_options = {
     "show_toc_level": 2,

@@ -113,6 +113,16 @@ def test_the_reference_is_in_the_navigation(site: Path) -> None:
     assert 'href="api/index.html"' in _text(site, "index.html")
 
 
+@pytest.mark.parametrize("shown", ["api/index.html", "api/callbacks.html", "api/datasets.html"])  # fmt: skip
+def test_the_reference_fits_a_phone(
+    shown: str, browser: Browser, base_url: str
+) -> None:
+    """Long dotted names and signatures wrap instead of pushing the page sideways."""
+    viewport = {"width": 390, "height": 844}
+    with open_page(browser, base_url, shown, timeout=TIMEOUT_MS, viewport=viewport) as (tab, _):  # fmt: skip
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 # -- Versions banner and switcher ---------------------------------------------------
 
 

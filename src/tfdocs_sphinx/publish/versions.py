@@ -56,21 +56,20 @@ def edition(documents: dict[str, str]) -> tuple[str, str]:
 
 
 def banner_html(documents: dict[str, str]) -> str:
-    """Return the banner's HTML, naming each library and its version.
+    """Return the banner's HTML, naming each library at its ``major.minor``.
+
+    (Each page's own banner gives the exact versions its outputs were made with.)
 
     Examples
     --------
     >>> banner_html({"TensorFlow": "2.21.0", "Keras": "3.15.1"})
-    'This site documents <strong>TensorFlow 2.21</strong> and <strong>Keras 3.15</strong>: every output was made with TensorFlow 2.21.0 and Keras 3.15.1.'
+    'This site documents <strong>TensorFlow 2.21</strong> and <strong>Keras 3.15</strong>.'
     """
     short = [
         f"<strong>{html.escape(lib)} {short_version(v)}</strong>"
         for lib, v in documents.items()
     ]
-    exact = [f"{html.escape(lib)} {html.escape(v)}" for lib, v in documents.items()]
-    return (
-        f"This site documents {_and(short)}: every output was made with {_and(exact)}."
-    )
+    return f"This site documents {_and(short)}."
 
 
 def _and(items: list[str]) -> str:
