@@ -297,6 +297,8 @@ def portable_notebook(
     notebook.cells = [cell, *cells]
     for index, each in enumerate(notebook.cells):
         each["id"] = f"cell-{index}"
+    # Cell ids exist from nbformat 4.5 on (sphinx-gallery writes 4.2 or 4.4).
+    notebook.nbformat_minor = max(notebook.get("nbformat_minor", 0), 5)
     return notebook
 
 
