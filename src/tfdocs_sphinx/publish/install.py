@@ -240,6 +240,8 @@ class InstallDirective(SphinxDirective):
                 code = script.read_text(encoding="utf-8")
                 modules |= imported_modules(code)
                 modules |= lazy_imports(code, self.config.tfdocs_lazy_imports)
+        if not modules and "gallery" in self.options:
+            return []  # a gallery with no examples (or none selected): no command
         if not modules:
             msg = "tfdocs-install needs module names or the :gallery: flag"
             raise self.error(msg)
