@@ -35,6 +35,7 @@ extensions = [
     "tfdocs_executor",  # pages execute in parallel, in kernels forked from a zygote
     "tfdocs_report",  # banners with versions and time; the execution report page
     "tfdocs_checks",  # pages that ran too fast or showed nothing fail the build
+    "tfdocs_figures",  # text cut off at a figure's edge fails the build
     "tfdocs_apilinks",  # tf.* and keras.* names link to the API reference
     "notfound.extension",  # 404.html
     "tfdocs_notfound",  # ... whose search works at any depth
@@ -93,12 +94,22 @@ sphinx_gallery_conf = {
         "tfdocs_executor.measure_example",  # time and peak memory of each example
     ),
     "reset_modules_order": "both",
+    # The Matplotlib scraper, after checking that no text runs off a figure.
+    "image_scrapers": ("tfdocs_figures.gallery_scraper",),
     "capture_repr": ("_repr_html_", "__repr__"),
     # Plot helpers return an Axes; their figure is captured, not their repr.
     "ignore_repr_types": r"matplotlib[.](axes|figure|text|lines|collections|image)",
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
     "remove_config_comments": True,
+    # Backreferences: every keras.* and tensorflow.* name an example uses is
+    # resolved (from its code and its variables once it has run) and listed in
+    # <name>.examples, so that a page's ``minigallery`` directive, e.g.
+    # "keras.layers.Dense keras.Model.fit", shows the examples that use it.
+    "doc_module": ("keras", "tensorflow"),
+    "backreferences_dir": "auto_examples/backreferences",
+    # Names under keras.src, tensorflow.python or private ones are not API.
+    "exclude_implicit_doc": {r"\.src\.", r"\.python\.", r"\._"},
     "subsection_order": [
         f"../examples/{group}"
         for group in (

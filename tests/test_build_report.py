@@ -46,7 +46,10 @@ def test_report_lists_every_run_with_time_and_memory(clean_site: SiteBuild) -> N
     ]
     assert all(float(seconds) > 0 and float(mb) > 100 for _, _, seconds, mb in rows)
     assert '<svg class="tfdocs-measurement tfdocs-chart"' in html
-    assert html.count("<rect") == 2
+    bars = re.findall(r'<rect class="tfdocs-bar-(page|example)"[^>]* height="14"', html)
+    assert bars == ["page", "example"]  # one bar per run, besides the legend's two
+    assert html.count("<rect") == 2 + 2
+    assert ">A noisy page</text>" in html  # bars are labelled with page titles
 
 
 def test_measurements_stay_out_of_the_search_index(clean_site: SiteBuild) -> None:

@@ -289,3 +289,12 @@ def test_modules_import_without_tensorflow() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_diagram_wider_than_its_column_scales_down_whole() -> None:
+    nodes = [Node(f"n{i}", f"a rather long node title {i}") for i in range(8)]
+    edges = [Edge(f"n{i}", f"n{i + 1}") for i in range(7)]
+    svg = ET.fromstring(render_diagram(nodes, edges, direction="LR").svg)
+    assert float(svg.get("width")) > 700  # wider than the site's column
+    assert svg.get("style") == "max-width:100%;height:auto"
+    assert svg.get("viewBox").split()[2:] == [svg.get("width"), svg.get("height")]

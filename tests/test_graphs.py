@@ -265,3 +265,17 @@ def test_tracing_summary_bad_input() -> None:
         match=r"^tracing_summary\(fn=\.\.\.\) expects a tf\.function; got function$",
     ):
         tracing_summary(lambda x: x)
+
+
+def test_tracing_summary_html_sets_its_own_colours() -> None:
+    # A dark theme's pale text must never land on the light panel: every
+    # element that holds text says which colour it is and what it is on.
+    html = TracingSummary(count=1, signatures=("(x: float32 (2,))",))._repr_html_()
+    root = ET.fromstring(html)
+    for element in root.iter():
+        if element.text and element.text.strip():
+            style = element.get("style", "")
+            assert "color:" in style, (element.tag, style)
+    for tag in ("table", "td", "th"):
+        for element in root.iter(tag):
+            assert "background:" in element.get("style", ""), tag

@@ -32,10 +32,12 @@ def ax() -> Axes:
     return Figure().subplots()
 
 
-def legend_texts(ax: Axes) -> list[str]:
+def legend_texts(ax: Axes, *, best: bool = False) -> list[str]:
+    """The legend's entries, without their "(best ... @ epoch)" notes unless ``best``."""
     legend = ax.get_legend()
     assert legend is not None
-    return [text.get_text() for text in legend.get_texts()]
+    texts = [text.get_text() for text in legend.get_texts()]
+    return texts if best else [re.sub(r" \(best .* @ \d+\)$", "", t) for t in texts]
 
 
 def test_train_solid_val_dashed_same_colour(ax: Axes) -> None:
@@ -66,7 +68,14 @@ def test_best_epoch_marked_on_validation_curve(ax: Axes) -> None:
     loss_marker, accuracy_marker = ax.collections
     np.testing.assert_allclose(loss_marker.get_offsets(), [[3, 0.65]])
     np.testing.assert_allclose(accuracy_marker.get_offsets(), [[3, 0.75]])
-    assert [text.get_text() for text in ax.texts] == ["best 0.65 @ 3", "best 0.75 @ 3"]
+    # The values are in the legend, not next to the dots where curves cross them.
+    assert legend_texts(ax, best=True) == [
+        "loss",
+        "val_loss (best 0.65 @ 3)",
+        "accuracy",
+        "val_accuracy (best 0.75 @ 3)",
+    ]
+    assert not ax.texts
 
 
 def test_without_validation_marks_training_curve(ax: Axes) -> None:

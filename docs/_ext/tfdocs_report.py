@@ -16,6 +16,7 @@ source, and the reproducibility check (``nox -s repro``) ignores exactly that.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -224,43 +225,103 @@ def report_html(runs: list[UnitRun], links: dict[str, tuple[str, str]]) -> str:
             f'<td><span class="{MEASUREMENT}">{total:.1f}</span></td><td></td></tr></tfoot>'
         ),
         "</table>",
-        bar_chart_svg(runs),
+        bar_chart_svg(
+            runs, titles={docname: title for docname, (_, title) in links.items()}
+        ),
     ]
     return "\n".join(lines)
 
 
-def bar_chart_svg(runs: list[UnitRun], *, width: int = 640, bar: int = 14) -> str:
+def bar_chart_svg(
+    runs: list[UnitRun],
+    *,
+    width: int = 640,
+    bar: int = 14,
+    titles: Mapping[str, str] | None = None,
+) -> str:
     """A horizontal bar chart of the runs' seconds as self-contained, escaped SVG.
 
     Written by hand (a few rectangles) so the Sphinx process needs no plotting
     library and the chart follows the theme's colours in light and dark mode.
+    Each bar is labelled with the page's title from ``titles`` (its docname
+    otherwise), shortened to fit. Labels start at the left edge, so none can
+    run off it, and the bars start after a generous estimate of the longest
+    label's width. A legend names the two colours.
+    On a narrow screen the chart keeps a readable size and scrolls sideways.
 
     >>> svg = bar_chart_svg([UnitRun("a", "page", 2.0, 1.0, ())])
     >>> svg.count("<rect"), "a</text>" in svg
-    (1, True)
+    (3, True)
+    >>> long = UnitRun("auto_examples/x/plot_y", "example", 1.0, 1.0, ())
+    >>> "A rather long title that the chart…</text>" in bar_chart_svg(
+    ...     [long], titles={long.docname: "A rather long title that the chart cuts"}
+    ... )
+    True
     """
     esc = html.escape
-    label_width, gap = 220, 4
+    titles = titles or {}
+    labels = [_shorten(titles.get(run.docname, run.docname)) for run in runs]
+    label_width = max((_text_px(label) for label in labels), default=0) + 8
+    gap, top = 4, 22  # the legend's row above the bars
     longest = max((run.seconds for run in runs), default=0.0) or 1.0
-    height = len(runs) * (bar + gap) + gap
+    height = top + len(runs) * (bar + gap) + gap
     rows = []
-    for i, run in enumerate(runs):
-        y = gap + i * (bar + gap)
+    x = label_width
+    for kind, name in (("page", "page"), ("example", "gallery example")):
+        rows.append(
+            f'<rect class="tfdocs-bar-{kind}" x="{x}" y="5" width="10" height="10"/>'
+            f'<text x="{x + 14}" y="14">{name}</text>'
+        )
+        x += 24 + _text_px(name)
+    rows.append(f'<text x="{width - 4}" y="14" text-anchor="end">seconds</text>')
+    for i, (run, label) in enumerate(zip(runs, labels, strict=True)):
+        y = top + gap + i * (bar + gap)
         length = (width - label_width - 60) * run.seconds / longest
         rows.append(
-            f'<text x="{label_width - 6}" y="{y + bar - 3}" text-anchor="end">'
-            f"{esc(run.docname)}</text>"
+            f'<text x="0" y="{y + bar - 3}">{esc(label)}</text>'
             f'<rect class="tfdocs-bar-{esc(run.kind, quote=True)}" x="{label_width}" '
             f'y="{y}" width="{length:.1f}" height="{bar}"/>'
             f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 3}">'
             f"{run.seconds:.1f} s</text>"
         )
     return (
+        '<div style="overflow-x:auto">'
         f'<svg class="{MEASUREMENT} tfdocs-chart" role="img" '
         f'aria-label="Execution time of each page and example, in seconds" '
-        f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>Execution time of each page and example</title>{''.join(rows)}</svg>"
+        f'viewBox="0 0 {width} {height}" width="100%" '
+        f'style="min-width:{width * 4 // 5}px" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>Execution time of each page and example</title>{''.join(rows)}"
+        "</svg></div>"
     )
+
+
+#: Longest bar label, in characters; longer titles end in an ellipsis.
+_LABEL_CHARS = 36
+
+
+def _shorten(label: str) -> str:
+    """Cut ``label`` to :data:`_LABEL_CHARS` characters, with an ellipsis.
+
+    >>> _shorten("Tensors"), _shorten("x" * 40)[-3:]
+    ('Tensors', 'xx…')
+    """
+    if len(label) <= _LABEL_CHARS:
+        return label
+    return label[: _LABEL_CHARS - 1].rstrip() + "\u2026"
+
+
+def _text_px(text: str) -> int:
+    """A generous width of ``text`` at the chart's 11 px sans-serif font.
+
+    Wide letters (capitals, m, w) count more than narrow ones (i, l, t, ...),
+    so that a label never runs past the left edge.
+    """
+    narrow, wide = set("fijlrt.,:;'!|() "), set("mwMW")
+    widths = (
+        4.0 if c in narrow else 11.0 if c in wide else 8.0 if c.isupper() else 7.0
+        for c in text
+    )
+    return round(sum(widths))
 
 
 def add_static(app: Sphinx) -> None:

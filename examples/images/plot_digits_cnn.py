@@ -8,6 +8,10 @@ the network mixes up, and a grid of its mistakes shows why.
 """
 
 # %%
+# What this example builds on: :doc:`/keras/layers` introduces ``Conv2D``,
+# pooling and ``Dense`` layers, :doc:`/keras/sequential` stacks them, and
+# :doc:`/keras/workflow` compiles, fits and evaluates the model.
+#
 # Introduction
 # ------------
 # The 1,797 digits are 8×8 grey images, small enough to train a convolutional
@@ -21,6 +25,12 @@ the network mixes up, and a grid of its mistakes shows why.
 # -----
 # ``load_digits`` returns images of shape ``(8, 8, 1)`` scaled to [0, 1], split
 # into training, validation and test parts that keep the class balance.
+# From ``tfdocs_helpers``: ``seed_everything(0)`` is
+# ``keras.utils.set_random_seed(0)`` plus
+# ``tf.config.experimental.enable_op_determinism()``; ``EpochLogger`` prints
+# one line every few epochs, as a ``keras.callbacks.LambdaCallback`` would;
+# ``plot_history`` draws ``history.history`` with Matplotlib and marks the
+# best epoch; ``model_diagram`` draws the model.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -41,7 +51,9 @@ print(data)
 # %%
 # The first training images, with their labels:
 fig, axes = plt.subplots(2, 8, figsize=(8, 3))
-for ax, image, label in zip(axes.flat, data.x_train, data.y_train, strict=False):
+for ax, image, label in zip(
+    axes.flat, data.x_train, data.y_train, strict=False
+):
     ax.imshow(image[..., 0], cmap="gray_r", vmin=0, vmax=1)
     ax.set_title(str(label))
     ax.axis("off")
@@ -57,9 +69,13 @@ fig.tight_layout()
 model = keras.Sequential(
     [
         keras.Input((8, 8, 1), name="image"),
-        keras.layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1"),
+        keras.layers.Conv2D(
+            16, 3, padding="same", activation="relu", name="conv1"
+        ),
         keras.layers.MaxPooling2D(name="pool1"),
-        keras.layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2"),
+        keras.layers.Conv2D(
+            32, 3, padding="same", activation="relu", name="conv2"
+        ),
         keras.layers.MaxPooling2D(name="pool2"),
         keras.layers.Flatten(name="flatten"),
         keras.layers.Dense(10, activation="softmax", name="digit"),
@@ -119,15 +135,21 @@ print(f"test accuracy {test_accuracy:.4f} ({len(data.y_test)} images)")
 # ``tf.function`` of its own the first time it runs.
 probabilities = model(data.x_test).numpy()
 predicted = probabilities.argmax(axis=1)
-confusion = tf.math.confusion_matrix(data.y_test, predicted, num_classes=10).numpy()
+confusion = tf.math.confusion_matrix(
+    data.y_test, predicted, num_classes=10
+).numpy()
 
 fig, ax = plt.subplots(figsize=(5, 4.4))
 image = ax.imshow(confusion, cmap="Blues")
 for i in range(10):
     for j in range(10):
         if confusion[i, j]:
-            color = "white" if confusion[i, j] > confusion.max() / 2 else "black"
-            ax.text(j, i, confusion[i, j], ha="center", va="center", color=color)
+            color = (
+                "white" if confusion[i, j] > confusion.max() / 2 else "black"
+            )
+            ax.text(
+                j, i, confusion[i, j], ha="center", va="center", color=color
+            )
 ax.set_xticks(range(10))
 ax.set_yticks(range(10))
 ax.set_xlabel("predicted digit")
@@ -148,7 +170,9 @@ print(f"{len(wrong)} of {len(data.y_test)} test images are misclassified")
 
 # %%
 shown = wrong[:8]
-fig, axes = plt.subplots(1, max(len(shown), 1), figsize=(8, 2.2), squeeze=False)
+fig, axes = plt.subplots(
+    1, max(len(shown), 1), figsize=(8, 2.2), squeeze=False
+)
 for ax in axes.flat:
     ax.axis("off")
 for ax, index in zip(axes.flat, shown, strict=False):

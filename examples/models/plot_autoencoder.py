@@ -8,6 +8,11 @@ against the laziest reconstruction there is: the average training image.
 """
 
 # %%
+# What this example builds on: :doc:`/keras/sequential` builds the encoder
+# and decoder (and nests them in a third model), and
+# :doc:`/keras/losses-and-metrics` explains the mean squared error they are
+# trained on.
+#
 # Introduction
 # ------------
 # An autoencoder is two networks trained as one. The **encoder** maps an image
@@ -19,6 +24,12 @@ against the laziest reconstruction there is: the average training image.
 #
 # Setup
 # -----
+# From ``tfdocs_helpers``: ``seed_everything(0)`` is
+# ``keras.utils.set_random_seed(0)`` plus
+# ``tf.config.experimental.enable_op_determinism()``; ``EpochLogger`` prints
+# one line every few epochs, as a ``keras.callbacks.LambdaCallback`` would;
+# ``plot_history`` draws ``history.history`` with Matplotlib and marks the
+# best epoch; ``model_diagram`` draws the model.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,7 +43,9 @@ from tfdocs_helpers import (
 )
 
 seed_everything(0)
-data = load_digits()  # images (n, 8, 8, 1) in [0, 1]; labels only for inspection
+data = (
+    load_digits()
+)  # images (n, 8, 8, 1) in [0, 1]; labels only for inspection
 print(data)
 
 # %%
@@ -70,7 +83,8 @@ decoder = keras.Sequential(
     name="decoder",
 )
 autoencoder = keras.Sequential(
-    [keras.Input((8, 8, 1), name="image"), encoder, decoder], name="autoencoder"
+    [keras.Input((8, 8, 1), name="image"), encoder, decoder],
+    name="autoencoder",
 )
 model_diagram(autoencoder, expand_nested=True)
 
@@ -98,7 +112,9 @@ val_baseline_mse = float(((data.x_val - mean_image) ** 2).mean())
 fig, ax = plt.subplots(figsize=(6, 3.5))
 plot_history(history, ax=ax, log_scale=True)
 ax.axhline(val_baseline_mse, color="grey", linestyle=":")
-ax.text(20, val_baseline_mse, "mean image (validation)", ha="right", va="bottom")
+ax.text(
+    20, val_baseline_mse, "mean image (validation)", ha="right", va="bottom"
+)
 fig.tight_layout()
 
 # %%
@@ -140,7 +156,9 @@ per_class_baseline = np.array(
 )
 
 fig, ax = plt.subplots(figsize=(7, 3.2))
-ax.bar(digits - 0.2, per_class_baseline, 0.4, color="tab:grey", label="mean image")
+ax.bar(
+    digits - 0.2, per_class_baseline, 0.4, color="tab:grey", label="mean image"
+)
 ax.bar(digits + 0.2, per_class, 0.4, color="tab:blue", label="autoencoder")
 ax.set_xticks(digits)
 ax.set(xlabel="digit", ylabel="test MSE per pixel", ylim=(0, 0.11))

@@ -12,18 +12,31 @@ without a strategy.
 """
 
 # %%
+# What this example builds on: :doc:`/distribution` explains strategies,
+# replicas and how gradients are combined, and :doc:`/tensors` shows how
+# TensorFlow lists and places work on devices.
+#
 # Two logical CPU devices
 # -----------------------
-# ``set_logical_device_configuration`` must run before TensorFlow creates its
-# devices, which happens at the first operation. Run on its own, this script
-# gets there first and makes two devices. In the site's build, all gallery
-# examples share one Python process and earlier examples have already
-# initialised TensorFlow, so the call raises ``RuntimeError``: the script then
-# keeps the single CPU device it has, and the strategy below has one replica
-# instead of two. The code is the same either way; the line printed below says
-# which case applied.
-import contextlib
+# ``tf.config.set_logical_device_configuration`` splits one physical device
+# into several logical ones. It must run before TensorFlow creates its
+# devices, which happens at the first operation, so it comes first in the
+# script; once TensorFlow has started, the call raises ``RuntimeError``. The
+# two logical devices share the same cores, so they show how the strategy
+# works, not a speed-up.
 
+# sphinx_gallery_start_ignore
+# The site's build runs every gallery example in one Python process, and the
+# examples before this one have already started TensorFlow, whose devices
+# can then no longer be split. Starting a new TensorFlow context (TensorFlow's
+# own tests reset it the same way) gives this example the fresh start it has
+# when it runs on its own, where this does nothing. The earlier examples'
+# models and tensors are gone by now: the gallery clears the Keras session
+# between examples.
+from tensorflow.python.eager import context
+
+context._reset_context()
+# sphinx_gallery_end_ignore
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,14 +45,12 @@ import tensorflow as tf
 from tfdocs_helpers import load_digits, plot_history, seed_everything
 
 cpu = tf.config.list_physical_devices("CPU")[0]
-# RuntimeError: TensorFlow is already initialised; keep the devices it made.
-with contextlib.suppress(RuntimeError):
-    tf.config.set_logical_device_configuration(
-        cpu, [tf.config.LogicalDeviceConfiguration()] * 2
-    )
+tf.config.set_logical_device_configuration(
+    cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+)
 seed_everything(0)
 
-devices = [device.name for device in tf.config.list_logical_devices("CPU")][:2]
+devices = [device.name for device in tf.config.list_logical_devices("CPU")]
 strategy = tf.distribute.MirroredStrategy(devices)
 print("devices:", ", ".join(devices))
 print("replicas in sync:", strategy.num_replicas_in_sync)
@@ -47,21 +58,30 @@ print("replicas in sync:", strategy.num_replicas_in_sync)
 # %%
 # Data
 # ----
-# The batch size given to the pipeline is the *global* batch: with two
-# replicas, each batch of 128 is cut into two halves of 64. The order is
-# shuffled once, with a fixed seed, so that both runs below see the same
-# batches. ``drop_remainder=True`` keeps every batch at 128: a smaller last
-# batch would be split unevenly (say 21 and 20 samples), and since each replica
-# averages the loss over its own share, the examples of that batch would be
-# weighted slightly differently than in one plain average.
+# The 8×8 digits as 64 pixel values, scaled from 0–16 to [0, 1]. The batch
+# size given to the pipeline is the *global* batch: with two replicas, each
+# batch of 128 is cut into two halves of 64. The order is shuffled once, with
+# a fixed seed, so that both runs below see the same batches.
+# ``drop_remainder=True`` keeps every batch at 128: a smaller last batch would
+# be split unevenly (say 21 and 20 samples), and since each replica averages
+# the loss over its own share, the examples of that batch would be weighted
+# slightly differently than in one plain average.
 digits = load_digits(images=False)
+x_train, x_test = digits.x_train / 16, digits.x_test / 16
 global_batch = 128
 train_ds = (
-    tf.data.Dataset.from_tensor_slices((digits.x_train, digits.y_train))
+    tf.data.Dataset.from_tensor_slices((x_train, digits.y_train))
     .shuffle(len(digits.y_train), seed=0, reshuffle_each_iteration=False)
     .batch(global_batch, drop_remainder=True)
 )
-print(f"global batch {global_batch}, per replica {global_batch // len(devices)}")
+
+# %%
+# ``fit`` does the splitting itself, but the strategy can show it:
+# ``experimental_distribute_dataset`` turns each global batch into one part
+# per replica, each on its device.
+images, labels = next(iter(strategy.experimental_distribute_dataset(train_ds)))
+for part in strategy.experimental_local_results(images):
+    print(f"{part.device.split('/')[-1]}: images {tuple(part.shape)}")
 
 
 # %%
@@ -113,24 +133,22 @@ print("copies equal:", all(np.array_equal(copies[0], copy) for copy in copies))
 # The two runs agree
 # ------------------
 # The curves of the two runs lie on top of each other (the mirrored run is the
-# wide pale line). With two replicas they are not equal bit for bit: summing
-# two half-batch gradients adds the same numbers in a different order than one
-# full-batch gradient does, and floating-point addition is not associative.
-# The differences stay at the level of rounding errors. With one replica the
-# two runs compute exactly the same thing.
-fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(9, 3.5))
-replicas = strategy.num_replicas_in_sync
-labels = [f"MirroredStrategy, {replicas} replica{'s' * (replicas > 1)}", "default"]
-histories = [mirrored_history, default_history]
-plot_history(histories, metrics="loss", labels=labels, ax=ax_loss, mark_best=False)
-plot_history(
-    histories, metrics="accuracy", labels=labels, ax=ax_accuracy, mark_best=False
+# wide pale line). They are not equal bit for bit: summing two half-batch
+# gradients adds the same numbers in a different order than one full-batch
+# gradient does, and floating-point addition is not associative. The
+# differences stay at the level of rounding errors.
+fig, (ax_loss, ax_accuracy) = plt.subplots(
+    1, 2, figsize=(9, 3.5), layout="constrained"
 )
-# Draw the mirrored run wide and pale, so that the default run shows on top of it.
-for ax in (ax_loss, ax_accuracy):
+labels = ["MirroredStrategy, 2 replicas", "default strategy"]
+histories = [mirrored_history, default_history]
+for ax, metric in ((ax_loss, "loss"), (ax_accuracy, "accuracy")):
+    plot_history(
+        histories, metrics=metric, labels=labels, ax=ax, mark_best=False
+    )
+    # The mirrored run wide and pale, so that the default run shows on top.
     ax.get_lines()[0].set(linewidth=6, alpha=0.4)
     ax.legend()
-fig.tight_layout()
 
 largest = max(
     float(np.max(np.abs(a - b)))
@@ -146,18 +164,29 @@ print(f"largest weight difference {largest:.1e}")
 # Both models are evaluated on the test part, which neither saw.
 test_accuracy = {}
 for name, model in [("mirrored", mirrored_model), ("default", default_model)]:
-    _, test_accuracy[name] = model.evaluate(digits.x_test, digits.y_test, verbose=0)
+    _, test_accuracy[name] = model.evaluate(x_test, digits.y_test, verbose=0)
     print(f"{name:>8}: test accuracy {test_accuracy[name]:.4f}")
 
 # sphinx_gallery_start_ignore
-assert strategy.num_replicas_in_sync == len(devices) in (1, 2), devices
-assert len(copies) == strategy.num_replicas_in_sync
+assert strategy.num_replicas_in_sync == len(devices) == 2, devices
+assert len(copies) == 2, copies
+assert [
+    tuple(p.shape) for p in strategy.experimental_local_results(images)
+] == [(64, 8 * 8)] * 2
+assert all(np.array_equal(copies[0], copy) for copy in copies)
+assert largest > 0, "two replicas should differ from one device by rounding"
 assert largest < 1e-4, largest
 for key in ("loss", "accuracy"):
     gap = np.max(
-        np.abs(np.subtract(mirrored_history.history[key], default_history.history[key]))
+        np.abs(
+            np.subtract(
+                mirrored_history.history[key], default_history.history[key]
+            )
+        )
     )
     assert gap < 1e-4, (key, gap)
 assert test_accuracy["mirrored"] > 0.9, test_accuracy
-assert abs(test_accuracy["mirrored"] - test_accuracy["default"]) < 0.01, test_accuracy
+assert abs(test_accuracy["mirrored"] - test_accuracy["default"]) < 0.01, (
+    test_accuracy
+)
 # sphinx_gallery_end_ignore

@@ -8,6 +8,10 @@ the forecast that needs no learning at all: "tomorrow equals today".
 """
 
 # %%
+# What this example builds on: :doc:`/tf-data` covers input pipelines, and
+# :doc:`/keras/functional` models whose layers are wired by hand, with
+# operations on their tensors in between.
+#
 # Introduction
 # ------------
 # ``seasonal_series`` generates two years of daily values: a slow upward trend,
@@ -23,6 +27,11 @@ the forecast that needs no learning at all: "tomorrow equals today".
 #
 # Setup
 # -----
+# From ``tfdocs_helpers``: ``seed_everything(0)`` is
+# ``keras.utils.set_random_seed(0)`` plus
+# ``tf.config.experimental.enable_op_determinism()``; ``EpochLogger`` prints
+# one line every few epochs, as a ``keras.callbacks.LambdaCallback`` would;
+# ``plot_history`` draws ``history.history`` with Matplotlib.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -76,6 +85,20 @@ print(f"windows x {x.shape}, targets y {y.shape}")
 print(f"train {train.sum()}, validation {val.sum()}, test {test.sum()}")
 
 # %%
+# Keras has this built in: ``keras.utils.timeseries_dataset_from_array``
+# gives the same windows as a batched ``tf.data`` dataset (the window
+# starting at step ``i`` gets ``targets[i]``, hence the shifted arrays).
+# ``make_windows`` returns NumPy arrays instead, which can be split by the
+# step of each target as above, and adds the feature axis a ``Dense`` or
+# recurrent layer expects.
+windows = keras.utils.timeseries_dataset_from_array(
+    series[:-1], series[window:], sequence_length=window, batch_size=len(x)
+)
+keras_x, keras_y = next(iter(windows))
+print(f"from Keras: x {tuple(keras_x.shape)}, y {tuple(keras_y.shape)}")
+print("same windows:", np.allclose(keras_x, x[..., 0]))
+
+# %%
 # The naive baseline
 # ------------------
 # The last value of each window is the forecast.
@@ -105,7 +128,9 @@ model_diagram(model)
 # %%
 # Train briefly
 # -------------
-model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse", metrics=["mae"])
+model.compile(
+    optimizer=keras.optimizers.Adam(3e-3), loss="mse", metrics=["mae"]
+)
 history = model.fit(
     x[train],
     y[train],
@@ -125,8 +150,8 @@ naive_val_mae = float(np.abs(naive[val] - y[val]).mean())
 fig, ax = plt.subplots(figsize=(6, 3.5))
 plot_history(history, metrics="mae", ax=ax)
 ax.axhline(naive_val_mae, color="grey", linestyle=":")
-ax.text(20, naive_val_mae, "naive (validation)", ha="right", va="top")
-ax.set_ylim(top=1.05 * naive_val_mae)
+ax.text(20, naive_val_mae, "naive (validation)", ha="right", va="bottom")
+ax.set_ylim(top=1.1 * naive_val_mae)
 fig.tight_layout()
 
 # %%
@@ -145,8 +170,10 @@ fig, ax = plt.subplots(figsize=(9, 3.5))
 ax.plot(steps, y[test, 0], ".", color="black", markersize=4, label="observed")
 ax.plot(steps, naive[test, 0], color="grey", linewidth=1, label="naive")
 ax.plot(steps, predicted[:, 0], color="tab:green", linewidth=2, label="model")
-ax.set(xlabel="step", ylabel="value", title="One-step forecasts on the test part")
-ax.legend(loc="upper left", ncols=3)
+ax.set(
+    xlabel="step", ylabel="value", title="One-step forecasts on the test part"
+)
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the data
 fig.tight_layout()
 
 # %%
@@ -155,12 +182,20 @@ fig.tight_layout()
 # twice, once in the value it copies and once in the value it predicts, and
 # it lags behind wherever the sine is steep.
 fig, ax = plt.subplots(figsize=(9, 3))
-ax.plot(steps, np.abs(naive[test] - y[test])[:, 0], color="grey", label="naive")
-ax.plot(steps, np.abs(predicted - y[test])[:, 0], color="tab:green", label="model")
-ax.axhline(naive_mae, color="grey", linestyle="--", linewidth=1)
-ax.axhline(model_mae, color="tab:green", linestyle="--", linewidth=1)
-ax.set(xlabel="step", ylabel="absolute error", title="Dashed: mean absolute error")
-ax.legend(loc="upper left", ncols=2)
+errors = {"naive": (naive[test], "grey"), "model": (predicted, "tab:green")}
+for name, (forecast, color) in errors.items():
+    error = np.abs(forecast - y[test])[:, 0]
+    ax.plot(steps, error, color=color, label=name)
+    ax.axhline(
+        error.mean(),
+        color=color,
+        linestyle="--",
+        linewidth=1,
+        label=f"{name}, mean {error.mean():.2f}",
+    )
+ax.set(xlabel="step", ylabel="absolute error")
+ax.set_title("Absolute error of each forecast on the test part")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 fig.tight_layout()
 
 # %%
@@ -190,6 +225,10 @@ model_mse = float(((predicted - y[test]) ** 2).mean())
 naive_mse = float(((naive[test] - y[test]) ** 2).mean())
 assert model_mse < 0.7 * naive_mse, (model_mse, naive_mse)
 assert (train.sum(), val.sum(), test.sum()) == (460, 110, 110)
-assert target_step[train].max() < target_step[val].min() < target_step[test].min()
+np.testing.assert_allclose(keras_x, x[..., 0])
+np.testing.assert_allclose(keras_y, y[:, 0])
+assert (
+    target_step[train].max() < target_step[val].min() < target_step[test].min()
+)
 assert len(model_diagram(model).nodes) == 7
 # sphinx_gallery_end_ignore

@@ -9,6 +9,10 @@ model that learned nothing would score.
 """
 
 # %%
+# What this example builds on: :doc:`/keras/sequential` builds the models,
+# :doc:`/keras/preprocessing` explains the ``Normalization`` layer, and
+# :doc:`/keras/losses-and-metrics` the MSE and MAE used to judge them.
+#
 # Introduction
 # ------------
 # The diabetes table has 442 patients, ten measurements each (age, sex, body
@@ -24,6 +28,12 @@ model that learned nothing would score.
 #
 # Setup
 # -----
+# From ``tfdocs_helpers``: ``seed_everything(0)`` is
+# ``keras.utils.set_random_seed(0)`` plus
+# ``tf.config.experimental.enable_op_determinism()``; ``EpochLogger`` prints
+# one line every few epochs, as a ``keras.callbacks.LambdaCallback`` would;
+# ``plot_history`` draws ``history.history`` with Matplotlib and marks the
+# best epoch; ``model_diagram`` draws the model.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -57,7 +67,11 @@ def errors(predictions):
 
 results = {"mean baseline": errors(np.full_like(data.y_test, train_mean))}
 print(f"training mean {train_mean:.1f}")
-print("mean baseline: test MAE {:.1f}  MSE {:.0f}".format(*results["mean baseline"]))
+print(
+    "mean baseline: test MAE {:.1f}  MSE {:.0f}".format(
+        *results["mean baseline"]
+    )
+)
 
 # %%
 # Build
@@ -89,7 +103,9 @@ def make_model(*hidden, name):
 
 
 linear = make_model(name="linear")
-mlp = make_model(keras.layers.Dense(16, activation="relu", name="hidden"), name="mlp")
+mlp = make_model(
+    keras.layers.Dense(16, activation="relu", name="hidden"), name="mlp"
+)
 model_diagram(mlp)
 
 # %%
@@ -99,37 +115,42 @@ model_diagram(mlp)
 # reads in the target's own units.
 
 
-def train(model, learning_rate, epochs):
+histories = {}
+for model, learning_rate in ((linear, 0.3), (mlp, 0.04)):
+    print(model.name)
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate), loss="mse", metrics=["mae"]
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="mse",
+        metrics=["mae"],
     )
-    return model.fit(
+    histories[model.name] = model.fit(
         data.x_train,
         data.y_train,
         validation_data=(data.x_val, data.y_val),
-        epochs=epochs,
+        epochs=15,
         batch_size=32,
         verbose=0,
-        callbacks=[EpochLogger(every=epochs, precision=1)],
+        callbacks=[EpochLogger(every=15, precision=1)],
     )
-
-
-print("linear regression")
-linear_history = train(linear, 0.3, epochs=15)
-print("MLP")
-mlp_history = train(mlp, 0.04, epochs=15)
+linear_history, mlp_history = histories["linear"], histories["mlp"]
 
 # %%
 # The dotted line is the mean baseline's MAE on the validation part, the rows
 # of the dashed curves. Both models start as that baseline and are below it
 # after the first epoch; their validation error levels off around 45.
 val_baseline_mae = float(np.abs(data.y_val - train_mean).mean())
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = plt.subplots(figsize=(8, 3.5))
 plot_history(
-    [linear_history, mlp_history], metrics="mae", ax=ax, labels=["linear", "MLP"]
+    [linear_history, mlp_history],
+    metrics="mae",
+    ax=ax,
+    labels=["linear", "MLP"],
 )
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the curves
 ax.axhline(val_baseline_mae, color="grey", linestyle=":")
-ax.text(15, val_baseline_mae, "mean baseline (validation)", ha="right", va="bottom")
+ax.text(
+    15, val_baseline_mae, "mean baseline (validation)", ha="right", va="bottom"
+)
 ax.set_ylim(top=80)
 fig.tight_layout()
 
@@ -192,6 +213,8 @@ assert linear_mae < 0.9 * baseline_mae, (linear_mae, baseline_mae)
 assert mlp_mae < linear_mae + 1, (mlp_mae, linear_mae)
 assert linear_predictions.shape == (len(data.y_test), 1)
 for fit_history in (linear_history, mlp_history):
-    assert fit_history.history["val_mae"][0] < val_baseline_mae, fit_history.history
+    assert fit_history.history["val_mae"][0] < val_baseline_mae, (
+        fit_history.history
+    )
     assert fit_history.history["val_mae"][-1] < 48, fit_history.history
 # sphinx_gallery_end_ignore

@@ -11,11 +11,20 @@ so we can see what the other two did.
 """
 
 # %%
+# What this example builds on: :doc:`/keras/callbacks` introduces each of
+# these callbacks and the hooks a custom one can override.
+#
 # Setup
 # -----
 # The breast cancer data set: 30 measurements per tumour, benign or malignant.
 # Its validation part is small (85 samples), so the validation loss is noisy
 # and stops improving within a few dozen epochs: a case for both callbacks.
+# From ``tfdocs_helpers``: ``seed_everything(0)`` is
+# ``keras.utils.set_random_seed(0)`` plus
+# ``tf.config.experimental.enable_op_determinism()``; ``EpochLogger`` prints
+# one line every few epochs, as a ``keras.callbacks.LambdaCallback`` would;
+# ``plot_history`` draws ``history.history`` with Matplotlib and marks the
+# best epoch.
 import keras
 import matplotlib.pyplot as plt
 
@@ -115,7 +124,9 @@ plot_history(history, metrics="loss", ax=ax_loss)
 ax_loss.axvline(best_epoch, color="grey", linestyle=":", label="restored")
 ax_loss.legend()
 epochs = range(1, len(recorder.rates) + 1)
-ax_lr.plot(epochs, recorder.rates, marker="o", markersize=3, drawstyle="steps-mid")
+ax_lr.plot(
+    epochs, recorder.rates, marker="o", markersize=3, drawstyle="steps-mid"
+)
 ax_lr.set_ylim(0, 1.1 * max(recorder.rates))
 ax_lr.set_xlabel("epoch")
 ax_lr.set_ylabel("learning rate")
@@ -138,11 +149,20 @@ print(f"test accuracy {test_accuracy:.4f}")
 
 # sphinx_gallery_start_ignore
 assert epochs_run < max_epochs, epochs_run
-assert epochs_run == best_epoch + early_stopping.patience, (epochs_run, best_epoch)
+assert epochs_run == best_epoch + early_stopping.patience, (
+    epochs_run,
+    best_epoch,
+)
 assert min(recorder.rates) < recorder.rates[0], recorder.rates
 assert abs(recorder.rates[0] - 1e-2) < 1e-6, recorder.rates[0]
 assert len(recorder.rates) == epochs_run
-assert abs(val_loss - early_stopping.best) < 1e-4, (val_loss, early_stopping.best)
-assert last_val_loss > early_stopping.best, (last_val_loss, early_stopping.best)
+assert abs(val_loss - early_stopping.best) < 1e-4, (
+    val_loss,
+    early_stopping.best,
+)
+assert last_val_loss > early_stopping.best, (
+    last_val_loss,
+    early_stopping.best,
+)
 assert test_accuracy >= 0.9, test_accuracy
 # sphinx_gallery_end_ignore

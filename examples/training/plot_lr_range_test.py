@@ -10,17 +10,28 @@ then check the suggestion.
 """
 
 # %%
+# What this example builds on: :doc:`/keras/optimizers` explains SGD with
+# momentum and learning rates, and :doc:`/keras/callbacks` how a callback
+# hooks into ``fit``, batch by batch.
+#
 # Setup
 # -----
-# The 8x8 digits as 64 pixel values scaled to [0, 1], and a small multilayer
-# perceptron that outputs logits. The range test changes the weights, so we keep
+# The 8×8 digits as 64 pixel values scaled to [0, 1], and a small multilayer
+# perceptron that outputs logits. (``seed_everything(0)``, from
+# ``tfdocs_helpers``, is ``keras.utils.set_random_seed(0)`` plus
+# ``tf.config.experimental.enable_op_determinism()``.) The range test changes the weights, so we keep
 # the initial ones to start every later training from the same point.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from tfdocs_helpers import EpochLogger, load_digits, plot_history, seed_everything
+from tfdocs_helpers import (
+    EpochLogger,
+    load_digits,
+    plot_history,
+    seed_everything,
+)
 
 seed_everything(0)
 digits = load_digits(images=False)
@@ -51,6 +62,8 @@ initial_weights = make_model().get_weights()
 # batch. With batches of equal size, batch ``k``'s own loss is
 # ``(k + 1) * mean_k - k * mean_(k-1)``. The test stops early once the loss is
 # four times its best value: the learning rate is too large from there on.
+# Setting ``self.model.stop_training = True`` in a batch hook stops ``fit``
+# after that batch, not at the end of the epoch.
 
 
 class LRRangeTest(keras.callbacks.Callback):
@@ -102,7 +115,9 @@ model.fit(
     callbacks=[range_test],
 )
 lrs, losses = np.array(range_test.lrs), np.array(range_test.losses)
-print(f"stopped after {len(losses)} of {steps} steps, at learning rate {lrs[-1]:.2f}")
+print(
+    f"stopped after {len(losses)} of {steps} steps, at learning rate {lrs[-1]:.2f}"
+)
 
 # %%
 # Read the curve
@@ -123,7 +138,9 @@ slope = np.gradient(smoothed, np.log10(lrs))
 steepest = int(np.argmin(slope[:lowest]))
 suggested = lrs[lowest] / 10
 print(f"steepest descent at lr {lrs[steepest]:.3f}")
-print(f"lowest smoothed loss at lr {lrs[lowest]:.3f} -> suggestion {suggested:.3f}")
+print(
+    f"lowest smoothed loss at lr {lrs[lowest]:.3f} -> suggestion {suggested:.3f}"
+)
 
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 ax.plot(lrs, losses, ".", color="0.7", label="batch loss")
@@ -144,7 +161,11 @@ _ = ax.legend(fontsize="small")
 # Three short trainings from the same initial weights: at the start of the
 # range (0.001), at the suggestion, and at the learning rate of the lowest
 # smoothed loss.
-candidates = {"too small": 1e-3, "suggested": suggested, "lowest point": lrs[lowest]}
+candidates = {
+    "too small": 1e-3,
+    "suggested": suggested,
+    "lowest point": lrs[lowest],
+}
 histories = {}
 for name, lr in candidates.items():
     model = make_model()
@@ -167,7 +188,7 @@ for name, lr in candidates.items():
 
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 labels = [f"lr {lr:.3f} ({name})" for name, lr in candidates.items()]
-_ = plot_history(
+plot_history(
     list(histories.values()),
     metrics="val_loss",
     labels=labels,
@@ -175,6 +196,11 @@ _ = plot_history(
     log_scale=True,
     mark_best=False,
 )
+# The colours of the lines above: grey for the start of the range, orange
+# for the suggestion, red for the lowest point.
+for line, color in zip(ax.get_lines(), ["0.5", "C1", "C3"], strict=True):
+    line.set_color(color)
+_ = ax.legend()
 
 # %%
 # The smallest rate barely moves in five epochs, the rate at the lowest point of
@@ -189,8 +215,16 @@ assert 20 < len(losses) <= steps, len(losses)
 assert 0.02 < suggested < 0.3, suggested
 assert lrs[steepest] < lrs[lowest]
 assert min(smoothed) < 0.6 * smoothed[0], smoothed
-assert final["suggested"]["loss"][-1] < final["suggested"]["loss"][0] / 5, final
+assert final["suggested"]["loss"][-1] < final["suggested"]["loss"][0] / 5, (
+    final
+)
 assert final["suggested"]["val_accuracy"][-1] > 0.9, final
-assert final["suggested"]["val_loss"][-1] < 0.5 * final["too small"]["val_loss"][-1]
-assert final["suggested"]["val_loss"][-1] < 0.5 * final["lowest point"]["val_loss"][-1]
+assert (
+    final["suggested"]["val_loss"][-1]
+    < 0.5 * final["too small"]["val_loss"][-1]
+)
+assert (
+    final["suggested"]["val_loss"][-1]
+    < 0.5 * final["lowest point"]["val_loss"][-1]
+)
 # sphinx_gallery_end_ignore

@@ -537,6 +537,8 @@ def render_diagram(
         "width": width,
         "height": height,
         "viewBox": f"0 0 {_num(width)} {_num(height)}",
+        # Wider than its column (a phone, a narrow page): scale down, whole.
+        "style": "max-width:100%;height:auto",
     }
     svg = _el(
         "svg", "\n".join(["", *body, ""]), xmlns=_SVG_NS, **box, font_family=_FONT

@@ -60,20 +60,37 @@ class TracingSummary:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        cell = "padding:2px 10px; border-bottom:1px solid #8a8f98; text-align:left"
+        """Render the traces as a small table on a light card with its own colours.
+
+        Like :func:`~tfdocs_helpers.show_tensor`, every element sets its text
+        and background colour, so that a dark theme (the site's, or
+        JupyterLab's) never puts its pale text on the light panel that holds
+        rich outputs.
+        """
+        ink, muted, line = "#1f2328", "#57606a", "#d0d7de"
+        cell = (
+            f"padding:2px 10px;border-bottom:1px solid {line};text-align:left;"
+            f"background:#ffffff;color:{ink}"
+        )
+        code = f"color:{ink};background:#f6f8fa;padding:0 3px;border-radius:3px"
         head = (
-            f'<tr><th style="{cell}">#</th><th style="{cell}">input signature</th></tr>'
+            f'<tr><th style="{cell};color:{muted}">#</th>'
+            f'<th style="{cell};color:{muted}">input signature</th></tr>'
         )
         rows = "".join(
             f'<tr><td style="{cell}">{i}</td>'
-            f'<td style="{cell}"><code>{html.escape(sig)}</code></td></tr>'
+            f'<td style="{cell}"><code style="{code}">{html.escape(sig)}</code></td></tr>'
             for i, sig in enumerate(self.signatures, 1)
         )
         caption = f"{self.count} trace{'' if self.count == 1 else 's'}"
         return (
-            '<table style="border-collapse:collapse; font-size:0.9em">'
-            f'<caption style="text-align:left">{caption}</caption>'
-            f"{head}{rows}</table>"
+            '<div style="display:inline-block;max-width:100%;overflow-x:auto;'
+            f"background:#ffffff;color:{ink};border:1px solid {line};"
+            'border-radius:4px;padding:4px 8px;margin:0.5em 0">'
+            '<table style="border-collapse:collapse;font-size:0.9em;'
+            f'background:#ffffff;color:{ink}">'
+            f'<caption style="text-align:left;color:{muted};caption-side:top">'
+            f"{caption}</caption>{head}{rows}</table></div>"
         )
 
 

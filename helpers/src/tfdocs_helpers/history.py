@@ -150,29 +150,19 @@ def _finish(ax: Axes, xlabel: str, ylabel: str, *, log: bool, legend: bool) -> N
         ax.legend()
 
 
-def _mark_best(ax: Axes, values: np.ndarray, name: str, color: ColorType) -> None:
-    """Mark and annotate the best epoch of ``values`` (min or max by ``name``)."""
+def _mark_best(ax: Axes, values: np.ndarray, name: str, color: ColorType) -> str:
+    """Dot the best epoch of ``values`` (min or max by ``name``); describe it.
+
+    The value goes into the curve's legend entry rather than next to the dot,
+    where other curves would run through the text.
+    """
     if np.isnan(values).all():
-        return
+        return ""
     lower = _LOWER_IS_BETTER.search(name.lower()) is not None
     index = int(np.nanargmin(values) if lower else np.nanargmax(values))
     epoch, best = index + 1, float(values[index])
     ax.scatter([epoch], [best], s=36, color=color, edgecolors="black", zorder=3)
-    # Text inside the axes (above a minimum, below a maximum, where the curve
-    # has already been), towards the middle of the x range, and staggered so
-    # that nearby bests stay readable.
-    left = index >= values.size / 2
-    dy = (6 + 10 * (len(ax.texts) % 3)) * (1 if lower else -1)
-    ax.annotate(
-        f"best {best:.4g} @ {epoch}",
-        (epoch, best),
-        xytext=(-4 if left else 4, dy),
-        textcoords="offset points",
-        ha="right" if left else "left",
-        va="bottom" if lower else "top",
-        fontsize="small",
-        color=color,
-    )
+    return f" (best {best:.3g} @ {epoch})"
 
 
 def plot_history(
@@ -208,8 +198,10 @@ def plot_history(
         Use a logarithmic y axis.
     mark_best : bool, default True
         Mark the best epoch of each validation curve (of the training curve
-        when there is no validation data): the minimum for loss-like names
-        (loss, error, mse, mae, crossentropy, ...), the maximum otherwise.
+        when there is no validation data) with a dot, and give its value and
+        epoch in the curve's legend entry, e.g. ``val_loss (best 0.7 @ 3)``:
+        the minimum for loss-like names (loss, error, mse, mae, crossentropy,
+        ...), the maximum otherwise.
 
     Returns
     -------
@@ -233,7 +225,7 @@ def plot_history(
     >>> [line.get_linestyle() for line in ax.get_lines()]
     ['-', '--']
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
-    ['loss', 'val_loss']
+    ['loss', 'val_loss (best 0.7 @ 2)']
     """
     runs = _runs(history)
     names = _metric_names(runs, metrics)
@@ -255,7 +247,7 @@ def plot_history(
             train_key, val_key = (
                 (None, name) if name.startswith("val_") else (name, f"val_{name}")
             )
-            color, curve = None, None
+            color, curve, line = None, None, None
             for key, style in ((train_key, "-"), (val_key, "--")):
                 if key not in run:
                     continue
@@ -264,8 +256,9 @@ def plot_history(
                 epochs = np.arange(1, curve.size + 1)
                 (line,) = ax.plot(epochs, curve, style, color=color, label=label)
                 color = line.get_color()
-            if mark_best and curve is not None and color is not None:
-                _mark_best(ax, curve, name, color)
+            if mark_best and curve is not None and line is not None:
+                best = _mark_best(ax, curve, name, line.get_color())
+                line.set_label(f"{line.get_label()}{best}")
     ylabel = names[0] if len(names) == 1 else "value"
     _finish(ax, "epoch", ylabel, log=log_scale, legend=True)
     return ax
