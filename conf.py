@@ -30,6 +30,8 @@ extensions = [
     "sphinx_sitemap",  # sitemap.xml
     "sphinxext.opengraph",  # og:* meta tags
     "sphinx_copybutton",  # copy buttons on code, prompts stripped (HTML block)
+    "sphinx.ext.napoleon",  # NumPy docstrings in the API reference (docs/api)
+    "sphinx.ext.intersphinx",  # from the local inventories in docs/_inventories
 ]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
 myst_heading_anchors = 3  # [text](page.md#a-section) links work
@@ -128,12 +130,60 @@ tfdocs_pinned = ["tensorflow", "keras"]
 # one of the patterns needs the module though no import statement names it.
 tfdocs_lazy_imports = {"tensorboard": [r"\bTensorBoard\b", r"\btf\.summary\b"]}
 
+# -- API reference --------------------------------------------------------------
+# docs/api documents tfdocs_helpers from its docstrings. autodoc imports the
+# helpers (which import no TensorFlow) as a throwaway copy in which these modules
+# are stand-ins, so EpochLogger, built lazily from Keras, is documented without
+# importing it (tfdocs_sphinx.publish.apiref).
+tfdocs_autodoc_stubs = {"tfdocs_helpers": ["keras", "tensorflow"]}
+autodoc_typehints = "none"  # the NumPy docstrings give every type, in words
+autodoc_member_order = "bysource"
+autodoc_preserve_defaults = True  # `print_fn=print`, as written
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+# Types in "Parameters" link to their documentation ("int, default 1" becomes a
+# link to int and a default); the words of the numpydoc convention get theirs.
+napoleon_preprocess_types = True
+napoleon_type_aliases = {
+    "array_like": ":term:`array_like <numpy:array_like>`",
+    "callable": ":func:`callable <callable>`",
+    "sequence": ":class:`~collections.abc.Sequence`",
+    "iterable": ":class:`~collections.abc.Iterable`",
+    "mapping": ":class:`~collections.abc.Mapping`",
+    "path-like": ":term:`path-like <path-like object>`",
+    "Diagram": ":class:`~tfdocs_helpers.diagram.Diagram`",
+}
+# Links for the Python, NumPy, Matplotlib and scikit-learn names in the reference,
+# read from inventories kept in the repository (offline rule: no network at build
+# time). `nox -s inventories` regenerates them (tools/inventories.py says how).
+_INVENTORIES = Path(__file__).parent / "docs" / "_inventories"
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3.11/", str(_INVENTORIES / "python.inv")),
+    "numpy": ("https://numpy.org/doc/stable/", str(_INVENTORIES / "numpy.inv")),
+    "matplotlib": (
+        "https://matplotlib.org/stable/",
+        str(_INVENTORIES / "matplotlib.inv"),
+    ),
+    "sklearn": ("https://scikit-learn.org/stable/", str(_INVENTORIES / "sklearn.inv")),
+}
+intersphinx_timeout = 1  # never waited for: the inventories are local files
+# tf.* and keras.* have no inventory (tensorflow.org and keras.io publish none):
+# they stay text in the reference; code blocks link them (tfdocs_sphinx.publish.apilinks).
+# IPython publishes none either. The rest are words of docstring types that
+# napoleon cuts into names: "default print", "iterable of (str, str)".
+html_domain_indices = False  # no "Python Module Index": docs/api/index lists them
+nitpick_ignore_regex = [
+    (r"py:.*", r"(tf|keras|IPython)\..*|ConcreteFunction"),
+    (r"py:class", r"print|those|\(str|str\)"),
+]
+
 # -- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "tfdocs: TensorFlow 2 and Keras, executed"
 # Paths below are relative to this file's folder (the repository root), not docs/.
 _STATIC = Path(__file__).parent / "docs" / "_static"
 html_static_path = ["docs/_static"]
+html_css_files = ["tfdocs-wrap.css"]  # long names wrap on phones
 html_favicon = "docs/_static/tfdocs-mark.svg"
 html_theme_options = {
     "show_toc_level": 2,
@@ -145,6 +195,37 @@ html_theme_options = {
         "alt_text": "tfdocs - Home",
     },
 }
+# The repository the site is built from adds buttons to view a page's source,
+# suggest an edit, open an issue and visit the repository (gallery pages point
+# at their script in examples/: tfdocs_sphinx.publish.sourcelinks).
+if _REPO_URL := os.environ.get("TFDOCS_REPO_URL", "").rstrip("/"):
+    html_theme_options |= {
+        "repository_url": _REPO_URL,
+        "repository_branch": os.environ.get("TFDOCS_REPO_BRANCH") or "main",
+        "path_to_docs": "docs",
+        "use_source_button": True,
+        "use_edit_page_button": True,
+        "use_issues_button": True,
+        "use_repository_button": True,
+    }
+# The sidebar carries the version switcher (one entry per edition of the site).
+html_sidebars = {
+    "**": [
+        "navbar-logo.html",
+        "tfdocs-version-switcher.html",  # tfdocs_sphinx.publish.versions
+        "icon-links.html",
+        "search-button-field.html",
+        "sbt-sidebar-nav.html",
+    ]
+}
+# What the site documents: the banner on every page and the switcher's entry
+# name it (tfdocs_sphinx.publish.versions); a new edition adds an entry.
+tfdocs_documents = {"TensorFlow": _version("tensorflow"), "Keras": _version("keras")}
+# Pages give their one-sentence summary as `description:` in their front matter
+# (`:description:` in reST); it becomes the og:description and meta description.
+# Until every page has one, pages without one keep the description that
+# sphinxext-opengraph takes from their first paragraph.
+tfdocs_require_description = False
 
 # Where the site is served, ending in "/". The sitemap, the Open Graph and
 # canonical URLs and the 404 page's links are built from it. The GitHub Pages

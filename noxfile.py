@@ -1,3 +1,7 @@
+#!/usr/bin/env -S uv run --script
+# /// script
+# dependencies = ["nox[uv]>=2025.2.9"]
+# ///
 """Sessions that build, test and lint tfdocs.
 
 Every session installs the project and one dependency group from ``uv.lock``
@@ -21,7 +25,6 @@ from tfdocs_sphinx.locations import sphinx_build_args
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests", "docs"]
 
 BUILD = ROOT / "_build"
 # Strict: warnings are errors, every failure is shown, broken references warn.
@@ -53,14 +56,16 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check style and formatting with ruff, and types with mypy (strict)."""
+    """Run the pre-commit hooks (ruff, file checks) on every file, then mypy strict."""
     _sync(session, "lint")
-    session.run("ruff", "check", ".", *session.posargs)
-    session.run("ruff", "format", "--check", ".")
+    # The hooks' environments come from PyPI (repo: local, pinned versions).
+    session.run(
+        "pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs
+    )
     session.run("mypy")
 
 
-@nox.session
+@nox.session(default=False)
 def serve(session: nox.Session) -> None:
     """Preview the site with live reload while editing (sphinx-autobuild)."""
     _sync(session, "serve")
@@ -71,14 +76,14 @@ def serve(session: nox.Session) -> None:
     )  # fmt: skip
 
 
-@nox.session
+@nox.session(default=False)
 def browser(session: nox.Session) -> None:
     """Check the built site (_build/html) in Chromium: errors, offline, a11y, downloads."""
     _sync(session, "browser", project=False)
     session.run("pytest", "tests/browser", *session.posargs)
 
 
-@nox.session
+@nox.session(default=False)
 def dist(session: nox.Session) -> None:
     """Build the helpers' wheel and sdist into dist/ and check them with twine."""
     _sync(session, "dist", project=False)
@@ -91,7 +96,7 @@ def dist(session: nox.Session) -> None:
     session.run("python", "tools/release.py", str(dist))
 
 
-@nox.session
+@nox.session(default=False)
 def journey(session: nox.Session) -> None:
     """Run the built site's scripts and notebooks as a reader does (after docs)."""
     _sync(session, "journey", project=False)
@@ -101,7 +106,7 @@ def journey(session: nox.Session) -> None:
     )  # fmt: skip
 
 
-@nox.session(venv_backend="none")
+@nox.session(venv_backend="none", default=False)
 def clean(session: nox.Session) -> None:
     """Delete the build folder and every cache (executed outputs included)."""
     for path in (BUILD, ROOT / "docs" / "auto_examples"):
@@ -109,32 +114,89 @@ def clean(session: nox.Session) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-@nox.session
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Measure the build against its floor; write _build/bench.json (~10 min)."""
     _sync(session, "docs")
     session.run("python", "tools/bench.py", "all")
 
 
-@nox.session
+@nox.session(default=False)
 def repro(session: nox.Session) -> None:
     """Build the site twice from nothing; fail on any page that differs."""
     _sync(session, "docs")
     session.run("python", "tools/repro.py")
 
 
-@nox.session
+@nox.session(default=False)
 def apilinks(session: nox.Session) -> None:
     """Regenerate the API maps (src/tfdocs_sphinx/publish/apimaps) from TensorFlow and Keras."""
     _sync(session, "docs")
     session.run("tfdocs-apimap", *session.posargs)
 
 
-@nox.session
+@nox.session(default=False)
 def lock(session: nox.Session) -> None:
     """Refresh uv.lock after a change of the dependencies in pyproject.toml."""
     session.install("uv")
     session.run("uv", "lock", *session.posargs)
+
+
+# The libraries whose internals the machinery uses, and the theme whose template
+# it overrides: `nox -s upstream` tries their newest releases past the upper bounds.
+UPSTREAM = [
+    "sphinx", "docutils", "myst-nb", "myst-parser", "jupyter-cache", "sphinx-gallery",
+    "nbclient", "nbformat", "ipykernel", "jupyter-client", "sphinx-book-theme",
+    "pydata-sphinx-theme", "sphinx-notfound-page", "sphinx-sitemap",
+    "sphinxext-opengraph", "sphinx-copybutton", "sphinx-last-updated-by-git",
+]  # fmt: skip
+
+
+@nox.session(default=False)
+def upstream(session: nox.Session) -> None:
+    """Run the tests with the newest Sphinx stack, upper bounds ignored; name what breaks."""
+    _sync(session, "test")
+    session.install("--upgrade", *UPSTREAM)
+    session.run("uv", "pip", "list", "--python", session.virtualenv.location)
+    report = BUILD / "upstream.xml"
+    try:
+        session.run(
+            "pytest", "--numprocesses=2", "--dist=loadfile", "-p", "no:cacheprovider",
+            f"--junitxml={report}", *session.posargs,
+        )  # fmt: skip
+    finally:
+        if report.is_file():
+            lines = _failures_by_test_module(report)
+            for line in lines:
+                session.warn(line)
+            summary = ["## Newest releases: failures by test module", ""]
+            summary += [f"- {line}" for line in lines] or ["- none"]
+            (BUILD / "upstream.md").write_text("\n".join(summary) + "\n")
+
+
+@nox.session(default=False)
+def inventories(session: nox.Session) -> None:
+    """Regenerate docs/_inventories/*.inv (NumPy, Matplotlib, scikit-learn, Python)."""
+    _sync(session, "inventories")
+    session.run("python", "tools/inventories.py", *session.posargs)
+
+
+def _failures_by_test_module(report: Path) -> list[str]:
+    """One line per test module with failures in a JUnit XML report.
+
+    Test modules mirror the machinery's modules, so each line names what broke.
+    """
+    from xml.etree import ElementTree
+
+    failed: dict[str, list[str]] = {}
+    for case in ElementTree.parse(report).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            module = case.get("classname", "?").split(".")[0]
+            failed.setdefault(module, []).append(case.get("name", "?"))
+    return [
+        f"{module}: {len(names)} failed ({', '.join(sorted(names)[:5])})"
+        for module, names in sorted(failed.items())
+    ]
 
 
 def _sync(session: nox.Session, group: str, *, project: bool = True) -> None:
@@ -148,3 +210,7 @@ def _sync(session: nox.Session, group: str, *, project: bool = True) -> None:
         "--compile-bytecode",
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )  # fmt: skip
+
+
+if __name__ == "__main__":
+    nox.main()

@@ -72,7 +72,7 @@ def test_workflow_builds_strictly_and_deploys_the_html_to_pages() -> None:
     assert uses["actions/upload-pages-artifact"]["with"]["path"] == "_build/html"
     assert "actions/configure-pages" in uses
     deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
+    assert "build" in deploy["needs"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 

@@ -14,7 +14,9 @@ declares every ``tfdocs_*`` setting:
     off, banners and the report.
 ``publish``
     Accessibility fixes, the 404 page's search, links to the API reference,
-    executed notebooks and Colab, the served wheel and install commands.
+    executed notebooks and Colab, the served wheel and install commands, the
+    helpers' API reference (autodoc without TensorFlow), the versions banner and
+    switcher, descriptions, dates and ``robots.txt``, gallery source links.
 
 Below them, shared by all: :mod:`.runs` (the run record of every page and
 example), :mod:`.notebooks` (pages as myst-nb reads them) and :mod:`.locations`
@@ -70,6 +72,19 @@ SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_lazy_imports": (
         {}, "html", (dict,),
         "module -> patterns of code that import it only when run (install commands)"),
+    "tfdocs_autodoc_stubs": (
+        {}, "env", (dict,),
+        "package -> modules autodoc replaces by stand-ins while importing it"),
+    "tfdocs_documents": (
+        {}, "html", (dict,), "library -> version the site documents (banner, switcher)"),
+    "tfdocs_other_editions": (
+        [], "html", (list,), "other editions of the site in the version switcher"),
+    "tfdocs_require_description": (
+        False, "env", (bool,), "a page without `description:` fails the build"),
+    "tfdocs_description_exempt": (
+        ["auto_examples/**"], "env", (list,), "pages that need no description"),
+    "tfdocs_last_updated_fmt": (
+        "%d %B %Y", "html", (str,), "the date format of 'Last updated'"),
 }  # fmt: skip
 
 
@@ -95,7 +110,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from tfdocs_sphinx import runs
     from tfdocs_sphinx.checks import cell_errors, figures, outputs, report, terminal
     from tfdocs_sphinx.execute import environment, fingerprint, gallery, only, pool
-    from tfdocs_sphinx.publish import a11y, apilinks, install, launch, notfound
+    from tfdocs_sphinx.publish import (
+        a11y,
+        apilinks,
+        apiref,
+        discovery,
+        install,
+        launch,
+        notfound,
+        sourcelinks,
+        versions,
+    )
     from tfdocs_sphinx.supported import check_versions
 
     check_versions()
@@ -111,6 +136,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for part in (cell_errors, terminal, report, outputs, figures):
         part.connect(app)
     for part in (apilinks, notfound, a11y, launch, install):
+        part.connect(app)
+    for part in (apiref, versions, discovery, sourcelinks):
         part.connect(app)
     return {
         "version": __version__,

@@ -98,7 +98,8 @@ def _metric_names(
         names.sort(key=lambda name: name != "loss")  # stable: "loss" first
         return names or keys
     wanted = [metrics] if isinstance(metrics, str) else metrics
-    if not isinstance(wanted, Sequence) or not all(isinstance(m, str) for m in wanted):
+    # Checked at run time for untyped callers.
+    if not isinstance(wanted, Sequence) or not all(isinstance(m, str) for m in wanted):  # type: ignore[redundant-expr]
         got = _describe(metrics)
         msg = f"metrics: expected a metric name or a list of names; got {got}"
         raise TypeError(msg)
@@ -228,9 +229,9 @@ def plot_history(
     """
     runs = _runs(history)
     names = _metric_names(runs, metrics)
-    if labels is not None and (
+    if labels is not None and (  # checked at run time for untyped callers
         isinstance(labels, str)
-        or not isinstance(labels, Sequence)
+        or not isinstance(labels, Sequence)  # type: ignore[redundant-expr]
         or not all(isinstance(label, str) for label in labels)
     ):
         msg = f"labels: expected a list of run names (str); got {_describe(labels)}"

@@ -235,7 +235,7 @@ class InstallDirective(SphinxDirective):
                 modules |= imported_modules(code)
                 modules |= lazy_imports(code, self.config.tfdocs_lazy_imports)
         if not modules:
-            if "gallery" in self.options:  # an empty gallery needs nothing
+            if "gallery" in self.options:  # no examples (or none selected): no command
                 return []
             msg = "tfdocs-install needs module names or the :gallery: flag"
             raise self.error(msg)
@@ -282,6 +282,8 @@ def portable_notebook(
     notebook.cells = [cell, *cells]
     for index, each in enumerate(notebook.cells):
         each["id"] = f"cell-{index}"
+    # Cell ids exist from nbformat 4.5 on (sphinx-gallery writes 4.2 or 4.4).
+    notebook.nbformat_minor = max(notebook.get("nbformat_minor", 0), 5)
     return notebook
 
 

@@ -30,7 +30,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as _PackagingRequirement
 from packaging.utils import canonicalize_name
@@ -307,8 +306,7 @@ def _closure(name: str) -> frozenset[str]:
     """`name` and every distribution it requires, recursively (no extras)."""
     seen = {name}
     todo = [name]
-    environment = {key: str(value) for key, value in default_environment().items()}
-    environment["extra"] = ""
+    environment = {"extra": ""}  # evaluated over this interpreter's default environment
     while todo:
         try:
             requires = importlib.metadata.requires(todo.pop()) or []
