@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,15 @@ from tfdocs_sphinx.locations import KERNELS
 
 # Fixture sites are built by Sphinx, not collected by pytest.
 collect_ignore = ["sites"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Builds print plain text: tests match it, and colour codes split the names.
+
+    Sphinx colours its output where ``FORCE_COLOR`` is set (as CI runners do);
+    ``NO_COLOR`` wins over it.
+    """
+    os.environ["NO_COLOR"] = "1"
 
 
 @pytest.fixture(scope="module")

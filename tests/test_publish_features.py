@@ -21,6 +21,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitebuild import ROOT, SITES, SiteBuild, build_site
+from tfdocs_sphinx.locations import runs_path, sphinx_build_args
+from tfdocs_sphinx.runs import read_record
 
 pytestmark = pytest.mark.slow
 
@@ -62,15 +64,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
         tmp_path_factory.mktemp("features"), "described.md", "plain.md", "reference.rst"
     )
     env = {**os.environ, "TFDOCS_BASE_URL": BASE_URL, "TFDOCS_REPO_URL": REPO_URL}
-    command = [
-        sys.executable, "-c", _RECORDING_BUILD, str(root / "heavy.json"),
-        "-b", "html", "-W", "--keep-going", "-n", "-c", str(ROOT),
-        "-d", str(root / "_build" / "doctrees"), str(root / "docs"), str(root / "_build" / "html"),
-    ]  # fmt: skip
+    doctrees = root / "_build" / "doctrees"
+    args = sphinx_build_args(
+        confdir=ROOT, srcdir=root / "docs", outdir=root / "_build" / "html", doctreedir=doctrees
+    )
+    command = [sys.executable, "-c", _RECORDING_BUILD, str(root / "heavy.json"), *args]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=600, check=False, env=env
     )
-    return SiteBuild(root, result.returncode, result.stdout + result.stderr)
+    record = read_record(doctrees) if runs_path(doctrees).is_file() else None
+    return SiteBuild(root, result.returncode, result.stdout + result.stderr, record)
 
 
 def _soup(site: SiteBuild, page: str) -> BeautifulSoup:

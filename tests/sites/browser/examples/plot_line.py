@@ -10,5 +10,5 @@ import matplotlib.pyplot as plt
 # %%
 # Draw
 # ----
-fig, ax = plt.subplots(figsize=(3, 2))
+fig, ax = plt.subplots(figsize=(3, 2), layout="constrained")
 ax.plot([0, 1], [1, 0])
