@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,6 +16,8 @@ from tfdocs_sphinx.runs import Record, read_record
 
 ROOT = Path(__file__).parents[1]
 SITES = Path(__file__).parent / "sites"
+#: Seconds a fixture build may take (the slowest take a minute on a busy machine).
+BUILD_TIMEOUT = 400
 
 
 @dataclass(frozen=True)
@@ -68,17 +72,47 @@ def build_site(
         doctreedir=root / "_build" / "doctrees",
     )
     command = [sys.executable, "-m", "sphinx", *args, *options]
-    result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
+    returncode, output = run_build(command, env={**os.environ, **(env or {})})
     doctrees = root / "_build" / "doctrees"
     record = read_record(doctrees) if runs_path(doctrees).is_file() else None
-    return SiteBuild(root, result.returncode, result.stdout + result.stderr, record)
+    return SiteBuild(root, returncode, output, record)
+
+
+def run_build(
+    command: list[str], *, env: dict[str, str], timeout: float = BUILD_TIMEOUT
+) -> tuple[int, str]:
+    """Run the Python ``command`` (a build); return its exit status and output.
+
+    A build that outlives ``timeout`` fails the test with what it was doing: the
+    stacks of its Python threads (``faulthandler`` on SIGABRT) and its process
+    tree; then its whole process group is killed, so nothing it started holds
+    the output pipe open.
+    """
+    command = [command[0], "-X", "faulthandler", *command[1:]]
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    ) as process:
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            tree = subprocess.run(
+                ["ps", "-o", "pid,ppid,pgid,etime,stat,args", "--forest", "-g", str(process.pid)],
+                capture_output=True, text=True, check=False,
+            ).stdout  # fmt: skip
+            process.send_signal(signal.SIGABRT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            msg = f"the build outlived {timeout} s:\n{output}\nprocesses:\n{tree}"
+            raise AssertionError(msg) from None
+    return process.returncode, output
 
 
 def marked_line(path: Path, marker: str = "fails here") -> int:

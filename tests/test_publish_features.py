@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, SITES, SiteBuild, build_site
+from sitebuild import ROOT, SITES, SiteBuild, build_site, run_build
 from tfdocs_sphinx.locations import runs_path, sphinx_build_args
 from tfdocs_sphinx.runs import read_record
 
@@ -69,11 +69,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
         confdir=ROOT, srcdir=root / "docs", outdir=root / "_build" / "html", doctreedir=doctrees
     )
     command = [sys.executable, "-c", _RECORDING_BUILD, str(root / "heavy.json"), *args]
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=600, check=False, env=env
-    )
+    returncode, output = run_build(command, env=env)
     record = read_record(doctrees) if runs_path(doctrees).is_file() else None
-    return SiteBuild(root, result.returncode, result.stdout + result.stderr, record)
+    return SiteBuild(root, returncode, output, record)
 
 
 def _soup(site: SiteBuild, page: str) -> BeautifulSoup:
