@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, SITES, SiteBuild, build_site
+from sitebuild import FIXTURE_OPTIONS, ROOT, SITES, SiteBuild, build_site
 from tfdocs_sphinx.locations import runs_path, sphinx_build_args
 from tfdocs_sphinx.runs import read_record
 
@@ -71,7 +71,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
         outdir=root / "_build" / "html",
         doctreedir=doctrees,
     )
-    command = [sys.executable, "-c", _RECORDING_BUILD, str(root / "heavy.json"), *args]
+    command = [
+        sys.executable, "-c", _RECORDING_BUILD, str(root / "heavy.json"),
+        *args, *FIXTURE_OPTIONS,
+    ]  # fmt: skip
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=600, check=False, env=env
     )
