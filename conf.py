@@ -221,11 +221,9 @@ html_sidebars = {
 # What the site documents: the banner on every page and the switcher's entry
 # name it (tfdocs_sphinx.publish.versions); a new edition adds an entry.
 tfdocs_documents = {"TensorFlow": _version("tensorflow"), "Keras": _version("keras")}
-# Pages give their one-sentence summary as `description:` in their front matter
-# (`:description:` in reST); it becomes the og:description and meta description.
-# Until every page has one, pages without one keep the description that
-# sphinxext-opengraph takes from their first paragraph.
-tfdocs_require_description = False
+# Every page gives its one-sentence summary as `description:` in its front matter
+# (`:description:` in reST), the og:description and meta description: required.
+tfdocs_require_description = True
 
 # Where the site is served, ending in "/". The sitemap, the Open Graph and
 # canonical URLs and the 404 page's links are built from it. The GitHub Pages

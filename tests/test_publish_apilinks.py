@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sitebuild import ROOT, SITES, SiteBuild, build_site
+from sitebuild import FIXTURE_OPTIONS, ROOT, SITES, SiteBuild, build_site
 from tfdocs_sphinx.locations import sphinx_build_args
 from tfdocs_sphinx.publish.apilinks import MAPS, import_aliases, load_index
 
@@ -104,7 +104,7 @@ def _build_args(site: SiteBuild) -> list[str]:
         outdir=site.root / "_build" / "again",
         doctreedir=site.doctrees,
     )
-    return ["-q", *args]
+    return ["-q", *args, *FIXTURE_OPTIONS]
 
 
 def test_import_aliases_survive_magics() -> None:

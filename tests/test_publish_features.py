@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, SITES, SiteBuild, build_site, run_build
+from sitebuild import FIXTURE_OPTIONS, ROOT, SITES, SiteBuild, build_site, run_build
 from tfdocs_sphinx.locations import runs_path, sphinx_build_args
 from tfdocs_sphinx.runs import read_record
 
@@ -66,9 +66,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     env = {**os.environ, "TFDOCS_BASE_URL": BASE_URL, "TFDOCS_REPO_URL": REPO_URL}
     doctrees = root / "_build" / "doctrees"
     args = sphinx_build_args(
-        confdir=ROOT, srcdir=root / "docs", outdir=root / "_build" / "html", doctreedir=doctrees
+        confdir=ROOT,
+        srcdir=root / "docs",
+        outdir=root / "_build" / "html",
+        doctreedir=doctrees,
     )
-    command = [sys.executable, "-c", _RECORDING_BUILD, str(root / "heavy.json"), *args]
+    command = [
+        sys.executable, "-c", _RECORDING_BUILD, str(root / "heavy.json"),
+        *args, *FIXTURE_OPTIONS,
+    ]  # fmt: skip
     returncode, output = run_build(command, env=env)
     record = read_record(doctrees) if runs_path(doctrees).is_file() else None
     return SiteBuild(root, returncode, output, record)
