@@ -80,7 +80,8 @@ def serve(session: nox.Session) -> None:
 def browser(session: nox.Session) -> None:
     """Check the built site (_build/html) in Chromium: errors, offline, a11y, downloads."""
     _sync(session, "browser", project=False)
-    session.run("pytest", "tests/browser", *session.posargs)
+    # Without the project installed: the conftests above tests/browser import it.
+    session.run("pytest", "tests/browser", "--confcutdir=tests/browser", *session.posargs)
 
 
 @nox.session(default=False)
@@ -101,7 +102,8 @@ def journey(session: nox.Session) -> None:
     """Run the built site's scripts and notebooks as a reader does (after docs)."""
     _sync(session, "journey", project=False)
     session.run(
-        "pytest", "tests/journey", "--numprocesses=2", "--dist=load",
+        # Without the project installed: the conftests above tests/journey import it.
+        "pytest", "tests/journey", "--confcutdir=tests/journey", "--numprocesses=2", "--dist=load",
         "-p", "no:cacheprovider", *session.posargs,
     )  # fmt: skip
 
