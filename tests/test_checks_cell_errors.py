@@ -87,4 +87,13 @@ def test_notebook_without_source_map_counts_cells() -> None:
     notebook = _notebook(error=True)
     del notebook.metadata["source_map"]
     failure = locate_failure(notebook, [], "CellExecutionError", 30)
-    assert failure.line == 3 + 1  # cell 3, line 2 of it
+    assert failure.line == 3  # an .ipynb is located by cell
+    assert failure.where == "cell 3, line 2"
+    assert failure.summary == "cell 3, line 2: ValueError: negative input: -1"
+
+
+def test_notebook_whose_kernel_died_before_any_cell_names_the_first_cell() -> None:
+    notebook = _notebook(error=False, counts=(None, None))
+    del notebook.metadata["source_map"]
+    failure = locate_failure(notebook, [], "DeadKernelError", 30)
+    assert failure.summary == "cell 2, line 1: DeadKernelError: no cell started"

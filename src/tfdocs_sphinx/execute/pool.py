@@ -216,8 +216,13 @@ class Executor:
         from jupyter_cache.base import CacheBundleIn
 
         cache = get_cache(notebooks.mystnb_config(app.env).execution_cache_path)
-        record = cache.add_nb_to_project(
-            str(pending.page.path), read_data=pending.page.read_fmt
+        # As myst-nb does: an .ipynb page has no read format, the cache's default.
+        read_fmt = pending.page.read_fmt
+        path = str(pending.page.path)
+        record = (
+            cache.add_nb_to_project(path, read_data=read_fmt)
+            if read_fmt is not None
+            else cache.add_nb_to_project(path)
         )
         data = {"execution_seconds": run.seconds, CACHE_KEY: run.to_json()}
         cache.cache_notebook_bundle(
