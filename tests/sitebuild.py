@@ -56,6 +56,24 @@ def build_site(
     ``env`` adds to the environment of the build; ``options`` are extra
     ``sphinx-build`` options such as ``("-D", "name=value")``.
     """
+    result = subprocess.run(
+        site_command(root, *pages, options=options),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    doctrees = root / "_build" / "doctrees"
+    record = read_record(doctrees) if runs_path(doctrees).is_file() else None
+    return SiteBuild(root, result.returncode, result.stdout + result.stderr, record)
+
+
+def site_command(root: Path, *pages: Path, options: tuple[str, ...] = ()) -> list[str]:
+    """Lay out the fixture site in ``root`` (as :func:`build_site`); return its command.
+
+    For a test that runs the build itself, to do something to it while it runs.
+    """
     if not (root / "docs").exists():
         shutil.copytree(SITES / "base", root, dirs_exist_ok=True)
         for page in pages:
@@ -67,18 +85,7 @@ def build_site(
         outdir=root / "_build" / "html",
         doctreedir=root / "_build" / "doctrees",
     )
-    command = [sys.executable, "-m", "sphinx", *args, *options]
-    result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
-    doctrees = root / "_build" / "doctrees"
-    record = read_record(doctrees) if runs_path(doctrees).is_file() else None
-    return SiteBuild(root, result.returncode, result.stdout + result.stderr, record)
+    return [sys.executable, "-m", "sphinx", *args, *options]
 
 
 def marked_line(path: Path, marker: str = "fails here") -> int:

@@ -66,7 +66,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     env = {**os.environ, "TFDOCS_BASE_URL": BASE_URL, "TFDOCS_REPO_URL": REPO_URL}
     doctrees = root / "_build" / "doctrees"
     args = sphinx_build_args(
-        confdir=ROOT, srcdir=root / "docs", outdir=root / "_build" / "html", doctreedir=doctrees
+        confdir=ROOT,
+        srcdir=root / "docs",
+        outdir=root / "_build" / "html",
+        doctreedir=doctrees,
     )
     command = [sys.executable, "-c", _RECORDING_BUILD, str(root / "heavy.json"), *args]
     result = subprocess.run(

@@ -90,7 +90,9 @@ def locate_failure(
     else:
         summary = error
     if failure is None:
-        return _placed(notebook, index, cell.source, source_lines, 1, summary, cell.source)
+        return _placed(
+            notebook, index, cell.source, source_lines, 1, summary, cell.source
+        )
     traceback = ANSI_ESCAPE.sub("", "\n".join(failure.traceback))
     frames = [
         int(m["line"])
