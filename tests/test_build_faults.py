@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import SITES, build_site, site_command
+from sitebuild import SITES, build_site, marked_line, site_command
 
 pytestmark = pytest.mark.slow
 
@@ -115,3 +115,17 @@ def test_a_dead_zygote_is_reported_once_and_the_build_finishes(
         html = (build.html / f"{page}.html").read_text(encoding="utf-8")
         assert text in html, page
         assert "failed to execute" not in html, page
+
+
+def test_a_kernel_killed_mid_cell_is_reported_as_page_and_line(
+    tmp_path: Path,
+) -> None:
+    page = FAULTS / "kernel_killed.md"
+    build = build_site(tmp_path, page)
+    assert build.returncode != 0, build.output
+    assert (
+        f"kernel_killed.md:{marked_line(page)}: WARNING: DeadKernelError: "
+        "the kernel died while the cell ran"
+    ) in build.output, build.output
+    assert "Extension error" not in build.output, build.output
+    assert "Traceback" not in build.output, build.output

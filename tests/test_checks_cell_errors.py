@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 
 from tfdocs_sphinx.checks.cell_errors import locate_failure
+from tfdocs_sphinx.execute.rerun import RUNNING_CELL
 
 SOURCE = """\
 ---
@@ -97,3 +98,11 @@ def test_notebook_whose_kernel_died_before_any_cell_names_the_first_cell() -> No
     del notebook.metadata["source_map"]
     failure = locate_failure(notebook, [], "DeadKernelError", 30)
     assert failure.summary == "cell 2, line 1: DeadKernelError: no cell started"
+
+
+def test_the_cell_a_dead_kernel_was_running_is_named_even_unstarted() -> None:
+    notebook = _notebook(error=False, counts=(1, None))  # died before it said so
+    notebook.metadata[RUNNING_CELL] = 2
+    failure = locate_failure(notebook, SOURCE.splitlines(), "DeadKernelError", 30)
+    assert SOURCE.splitlines()[failure.line - 1] == "total = 0"
+    assert failure.summary.startswith("DeadKernelError: the kernel died")

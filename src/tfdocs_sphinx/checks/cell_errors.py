@@ -29,6 +29,7 @@ from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.util import logging
 
 from tfdocs_sphinx import runs
+from tfdocs_sphinx.execute.rerun import RUNNING_CELL
 from tfdocs_sphinx.notebooks import mystnb_config, page_config
 
 if TYPE_CHECKING:
@@ -72,6 +73,10 @@ def locate_failure(
         for i, c in enumerate(notebook.cells)
         if c.cell_type == "code" and c.get("execution_count") is not None
     ]
+    running = notebook.metadata.get(RUNNING_CELL)
+    if isinstance(running, int) and 0 <= running < len(notebook.cells):
+        # The run noted the cell it was in: a dead kernel may not have said so.
+        started = [(running, notebook.cells[running])]
     if not started:
         code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
         if not code:
@@ -85,6 +90,12 @@ def locate_failure(
     failure = next((o for o in cell.outputs if o.output_type == "error"), None)
     if error == "CellTimeoutError":
         summary = f"{error}: the cell did not finish within {timeout} s"
+    elif error == "DeadKernelError":
+        summary = (
+            f"{error}: the kernel died while the cell ran (killed, out of memory?)"
+        )
+    elif error == "TimeoutError":
+        summary = f"{error}: the cell's output was still arriving after its reply"
     elif failure is not None:
         summary = f"{failure.ename}: {failure.evalue}"
     else:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from tfdocs_sphinx import notebooks, runs
-from tfdocs_sphinx.execute import lifetime, zygote
+from tfdocs_sphinx.execute import lifetime, rerun, zygote
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -107,6 +107,7 @@ def execute_notebook(
             # (TensorFlow: seconds, more on a busy machine), once per build.
             startup_timeout=_STARTUP_TIMEOUT,
             on_cell_executed=record_probe,
+            **rerun.NOTEBOOK_CLIENT_OPTIONS,  # late output fails the page
         )
         try:
             client.execute()
@@ -310,6 +311,7 @@ def _excluded(path: Path, patterns: Iterable[str]) -> bool:
 def connect(app: Sphinx) -> None:
     """Start before sphinx-gallery (builder-inited, priority 500) so both overlap."""
     executor = Executor()
+    rerun.connect(app)
     app.connect("builder-inited", executor.start, priority=450)
     # After sphinx-sitemap's (500): no process of the build outlives it.
     app.connect("builder-inited", lifetime.no_sitemap_manager, priority=900)
