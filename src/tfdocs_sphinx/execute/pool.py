@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from tfdocs_sphinx import notebooks, runs
-from tfdocs_sphinx.execute import lifetime, rerun, zygote
+from tfdocs_sphinx.execute import lifetime, lock, rerun, zygote
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -311,6 +311,7 @@ def _excluded(path: Path, patterns: Iterable[str]) -> bool:
 def connect(app: Sphinx) -> None:
     """Start before sphinx-gallery (builder-inited, priority 500) so both overlap."""
     executor = Executor()
+    lock.connect(app)
     rerun.connect(app)
     app.connect("builder-inited", executor.start, priority=450)
     # After sphinx-sitemap's (500): no process of the build outlives it.
