@@ -102,7 +102,7 @@ def _lock(app: Sphinx, config: Config) -> None:
     try:
         acquire(Path(app.doctreedir, LOCK_FILE), wait=float(config.tfdocs_lock_wait))
     except BuildLocked as exc:
-        logger.error("tfdocs: %s", exc)  # noqa: TRY400  (no traceback: not a crash)
+        logger.error("tfdocs: %s", exc)  # no traceback: not a crash
         raise SystemExit(2) from None
 
 
