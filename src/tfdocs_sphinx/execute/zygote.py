@@ -380,8 +380,14 @@ def _connect(path: str, *, wait: float = 10.0) -> socket.socket | None:
 def main(argv: list[str]) -> int:
     """Dispatch ``serve SOCKET [MODULE ...]`` to the zygote, anything else to the launcher."""
     if argv[:1] == ["serve"] and len(argv) >= 2:
-        serve(argv[1], preload=argv[2:])
-        return 0
+        with contextlib.suppress(SystemExit):  # SIGTERM: its kernels are killed
+            serve(argv[1], preload=argv[2:])
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        # Tearing down TensorFlow's interpreter takes seconds on a busy machine;
+        # the zygote has nothing to save, and the build waits for it to exit.
+        os._exit(0)
     return launch(argv)
 
 
