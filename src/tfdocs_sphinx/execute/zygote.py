@@ -256,6 +256,10 @@ def _become_kernel(request: dict[str, Any], fds: list[int]) -> None:
             signal.signal(signum, signal.SIG_DFL)
         os.setsid()  # its own process group, killed as one with what its page starts
         lifetime.die_with_parent(signal.SIGKILL, parent=zygote)
+        # Out of memory, the kernel is killed (and reported by page and cell)
+        # before the zygote or Sphinx: a process may raise its own score.
+        with contextlib.suppress(OSError):
+            Path("/proc/self/oom_score_adj").write_text("500", encoding="ascii")
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
