@@ -49,7 +49,10 @@ nb_execution_timeout = 120  # seconds per cell; a page may set a lower one
 nb_execution_in_temp = True  # files a page writes never land in docs/
 nb_execution_raise_on_error = False  # report every failure (checks.cell_errors)
 nb_execution_show_tb = False  # checks.cell_errors prints the traceback with a line
-nb_kernel_rgx_aliases = {"python3": "tfdocs"}  # the build's quiet kernel
+# Any kernel that means Python (python, python3, python3.11, ipython3, conda's
+# conda-env-NAME-py, ...) runs in the build's quiet kernel: pages and .ipynb files
+# brought from elsewhere name theirs in many ways.
+nb_kernel_rgx_aliases = {r"(?i).*python.*|py[\d.]*|conda-.*-py": "tfdocs"}
 nb_output_stderr = "warn"  # stderr on a page fails the strict build
 nb_merge_streams = False  # the executor joins stream chunks exactly
 # Pages missing from the cache execute on every core while the gallery runs, in

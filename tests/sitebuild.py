@@ -64,18 +64,7 @@ def build_site(
     ``env`` adds to the environment of the build; ``options`` are extra
     ``sphinx-build`` options such as ``("-D", "name=value")``.
     """
-    if not (root / "docs").exists():
-        shutil.copytree(SITES / "base", root, dirs_exist_ok=True)
-        for page in pages:
-            folder = "examples" if page.suffix == ".py" else "docs"
-            shutil.copy(page, root / folder / page.name)
-    args = sphinx_build_args(
-        confdir=ROOT,
-        srcdir=root / "docs",
-        outdir=root / "_build" / "html",
-        doctreedir=root / "_build" / "doctrees",
-    )
-    command = [sys.executable, "-m", "sphinx", *args, *FIXTURE_OPTIONS, *options]
+    command = site_command(root, *pages, options=options)
     returncode, output = run_build(command, env={**os.environ, **(env or {})})
     doctrees = root / "_build" / "doctrees"
     record = read_record(doctrees) if runs_path(doctrees).is_file() else None
@@ -117,6 +106,25 @@ def run_build(
             msg = f"the build outlived {timeout} s:\n{output}\nprocesses:\n{tree}"
             raise AssertionError(msg) from None
     return process.returncode, output
+
+
+def site_command(root: Path, *pages: Path, options: tuple[str, ...] = ()) -> list[str]:
+    """Lay out the fixture site in ``root`` (as :func:`build_site`); return its command.
+
+    For a test that runs the build itself, to do something to it while it runs.
+    """
+    if not (root / "docs").exists():
+        shutil.copytree(SITES / "base", root, dirs_exist_ok=True)
+        for page in pages:
+            folder = "examples" if page.suffix == ".py" else "docs"
+            shutil.copy(page, root / folder / page.name)
+    args = sphinx_build_args(
+        confdir=ROOT,
+        srcdir=root / "docs",
+        outdir=root / "_build" / "html",
+        doctreedir=root / "_build" / "doctrees",
+    )
+    return [sys.executable, "-m", "sphinx", *args, *FIXTURE_OPTIONS, *options]
 
 
 def marked_line(path: Path, marker: str = "fails here") -> int:

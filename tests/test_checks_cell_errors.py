@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 
 from tfdocs_sphinx.checks.cell_errors import locate_failure
+from tfdocs_sphinx.execute.rerun import RUNNING_CELL
 
 SOURCE = """\
 ---
@@ -87,4 +88,21 @@ def test_notebook_without_source_map_counts_cells() -> None:
     notebook = _notebook(error=True)
     del notebook.metadata["source_map"]
     failure = locate_failure(notebook, [], "CellExecutionError", 30)
-    assert failure.line == 3 + 1  # cell 3, line 2 of it
+    assert failure.line == 3  # an .ipynb is located by cell
+    assert failure.where == "cell 3, line 2"
+    assert failure.summary == "cell 3, line 2: ValueError: negative input: -1"
+
+
+def test_notebook_whose_kernel_died_before_any_cell_names_the_first_cell() -> None:
+    notebook = _notebook(error=False, counts=(None, None))
+    del notebook.metadata["source_map"]
+    failure = locate_failure(notebook, [], "DeadKernelError", 30)
+    assert failure.summary == "cell 2, line 1: DeadKernelError: no cell started"
+
+
+def test_the_cell_a_dead_kernel_was_running_is_named_even_unstarted() -> None:
+    notebook = _notebook(error=False, counts=(1, None))  # died before it said so
+    notebook.metadata[RUNNING_CELL] = 2
+    failure = locate_failure(notebook, SOURCE.splitlines(), "DeadKernelError", 30)
+    assert SOURCE.splitlines()[failure.line - 1] == "total = 0"
+    assert failure.summary.startswith("DeadKernelError: the kernel died")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
+import struct
 import time
 from pathlib import Path
 
@@ -36,11 +39,14 @@ def test_kernel_is_forked_and_gets_the_launchers_folder_and_environment(
     km.start_kernel(cwd=str(tmp_path), env={**os.environ, "TFDOCS_MARK": "seen"})
     try:
         out = run(
-            km, "import os; print(os.getppid(), os.getcwd(), os.environ['TFDOCS_MARK'])"
+            km,
+            "import os; print(os.getppid(), os.getcwd(), os.environ['TFDOCS_MARK'],"
+            " open('/proc/self/oom_score_adj').read())",
         )
     finally:
         km.shutdown_kernel()
-    assert out.split() == [str(zygote_pid), str(tmp_path), "seen"]
+    # The OOM killer picks a kernel before the zygote or the build.
+    assert out.split() == [str(zygote_pid), str(tmp_path), "seen", "500"]
 
 
 def test_killing_the_launcher_kills_its_kernel(zygote_pid: int, tmp_path: Path) -> None:
@@ -77,5 +83,114 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    with Path(f"/proc/{pid}/stat").open(encoding="ascii") as stat:
-        return stat.read().split()[2] != "Z"  # a zombie is dead, only unreaped
+    try:
+        with Path(f"/proc/{pid}/stat").open(encoding="ascii") as stat:
+            return stat.read().split()[2] != "Z"  # a zombie is dead, only unreaped
+    except (FileNotFoundError, ProcessLookupError):  # gone in between
+        return False
+
+
+# -- Faults: no single client can end the zygote ------------------------------
+
+
+def _client(zygote_pid: int) -> socket.socket:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.connect(os.environ[zygote.ENV_VAR])
+    return conn
+
+
+def _wait_for_socket() -> None:
+    path = Path(os.environ[zygote.ENV_VAR])
+    deadline = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_misbehaving_clients_leave_the_zygote_serving(
+    zygote_pid: int, tmp_path: Path
+) -> None:
+    _wait_for_socket()
+    silent = _client(zygote_pid)  # connects and never sends: must not block the others
+    garbage = _client(zygote_pid)
+    socket.send_fds(garbage, [b"\x00\x00\x00\x05oops!"], [0, 1, 2])
+    truncated = _client(zygote_pid)
+    socket.send_fds(truncated, [b"\x00\x00\x10\x00{"], [0, 1, 2])
+    truncated.close()
+    # A well-formed request whose client leaves before the reply (the review's EPIPE).
+    gone = _client(zygote_pid)
+    request = json.dumps({"argv": ["--version"], "cwd": str(tmp_path), "env": {}})
+    header = struct.pack("!I", len(request))
+    socket.send_fds(gone, [header, request.encode()], [0, 1, 2])
+    gone.close()
+    assert garbage.recv(1) == b""  # dropped, with no reply
+    garbage.close()
+
+    started = time.monotonic()
+    km = KernelManager(kernel_name="tfdocs")
+    km.start_kernel(cwd=str(tmp_path))
+    try:
+        out = run(km, "import os; print(os.getppid())")
+    finally:
+        km.shutdown_kernel()
+    assert out.split() == [str(zygote_pid)]  # forked by the zygote, still serving
+    assert time.monotonic() - started < zygote.REQUEST_TIMEOUT + 30
+    assert _alive(zygote_pid)
+    # The silent client is dropped after the timeout rather than held for ever.
+    silent.settimeout(zygote.REQUEST_TIMEOUT + 10)
+    assert silent.recv(1) == b""
+    silent.close()
+    assert _alive(zygote_pid)
+
+
+def test_a_large_environment_reaches_the_kernel(
+    zygote_pid: int, tmp_path: Path
+) -> None:
+    big = "x" * 100_000  # larger than one recvmsg with descriptors (about 36 KB)
+    km = KernelManager(kernel_name="tfdocs")
+    km.start_kernel(cwd=str(tmp_path), env={**os.environ, "TFDOCS_BIG": big})
+    try:
+        out = run(km, "import os; print(os.getppid(), len(os.environ['TFDOCS_BIG']))")
+    finally:
+        km.shutdown_kernel()
+    assert out.split() == [str(zygote_pid), str(len(big))]
+
+
+def test_a_dead_zygote_leaves_plain_kernels_without_waiting(
+    zygote_pid: int, tmp_path: Path
+) -> None:
+    _wait_for_socket()
+    os.kill(zygote_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _alive(zygote_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = time.monotonic()
+    km = KernelManager(kernel_name="tfdocs")
+    km.start_kernel(cwd=str(tmp_path))
+    try:
+        pid = int(run(km, "import os; print(os.getpid())"))
+    finally:
+        launcher = km.provisioner.process.pid
+        km.shutdown_kernel()
+    assert pid == launcher  # a plain kernel, exec'd in place
+    assert time.monotonic() - started < 10  # no 10 s wait for a zygote that is gone
+
+
+def test_a_kernel_and_what_its_page_started_die_with_the_zygote(
+    zygote_pid: int, tmp_path: Path
+) -> None:
+    km = KernelManager(kernel_name="tfdocs")
+    km.start_kernel(cwd=str(tmp_path))
+    out = run(
+        km,
+        "import os, subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'])\n"
+        "print(os.getpid(), child.pid)",
+    )
+    kernel, child = map(int, out.split())
+    os.kill(zygote_pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while (_alive(kernel) or _alive(child)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    km.shutdown_kernel(now=True)
+    assert not _alive(kernel)
+    assert not _alive(child)

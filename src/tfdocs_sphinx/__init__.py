@@ -44,6 +44,9 @@ __version__ = "0.1.0"
 SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_execution_workers": (
         0, "", (int,), "pages executed at once; 0: one per core"),
+    "tfdocs_lock_wait": (
+        600, "", (int, float),
+        "seconds a build waits for another build of the same clone to finish"),
     "tfdocs_preload": (
         [], "env", (list, tuple), "modules the zygote imports once for every kernel"),
     "tfdocs_fingerprint_versions": (
@@ -101,7 +104,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
       sphinx-gallery, so both are loaded first.
 
     Other orderings are priorities, stated where they are connected:
-    ``config-inited`` 5 (the gallery hook and scraper, before sphinx-gallery
+    ``config-inited`` 1 (the build lock), 5 (the gallery hook and scraper, before sphinx-gallery
     fills its configuration at 10), 100 (``TFDOCS_ONLY``), 300 (the fingerprint);
     ``builder-inited`` 1 (a new run record), 400 (stale examples forgotten), 450
     (the pool starts, before sphinx-gallery runs the examples at 500), 550 (the

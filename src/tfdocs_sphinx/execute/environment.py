@@ -12,7 +12,7 @@ log lines would land on the rendered page. This part therefore
 * puts the ``tfdocs`` kernelspec (``execute/kernels/tfdocs``) on
   ``JUPYTER_PATH``; that kernel does not forward descriptor-level output, so
   what TensorFlow's C++ core prints goes to the build log instead of the page.
-  ``conf.py`` maps the pages' ``python3`` kernel to it with
+  ``conf.py`` maps the pages' Python kernels (``python3`` and the like) to it with
   ``nb_kernel_rgx_aliases``.
 """
 

@@ -145,7 +145,9 @@ class Fingerprint:
             return
         for folder in gallery_folders(app):
             if folder.is_dir():
-                (folder / MARKER).write_text(self.value, encoding="utf-8")
+                partial = folder / f"{MARKER}.partial"  # replaced whole, never cut
+                partial.write_text(self.value, encoding="utf-8")
+                partial.replace(folder / MARKER)
 
 
 def _read(path: Path) -> str | None:

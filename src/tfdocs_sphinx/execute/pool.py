@@ -25,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from tfdocs_sphinx import notebooks, runs
-from tfdocs_sphinx.execute import zygote
+from tfdocs_sphinx.execute import lifetime, lock, rerun, zygote
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -106,6 +107,7 @@ def execute_notebook(
             # (TensorFlow: seconds, more on a busy machine), once per build.
             startup_timeout=_STARTUP_TIMEOUT,
             on_cell_executed=record_probe,
+            **rerun.NOTEBOOK_CLIENT_OPTIONS,  # late output fails the page
         )
         try:
             client.execute()
@@ -137,6 +139,7 @@ class Executor:
         self.pool: ThreadPoolExecutor | None = None
         self.zygote: subprocess.Popen[bytes] | None = None
         self.socket_dir: tempfile.TemporaryDirectory[str] | None = None
+        self.zygote_lost = False
 
     def start(self, app: Sphinx) -> None:
         """Submit every notebook page missing from the cache to the worker pool."""
@@ -181,6 +184,13 @@ class Executor:
         self.pool = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="tfdocs-exec"
         )
+        # However the build ends (Ctrl-C and an error at start-up skip Sphinx's
+        # build-finished), queued pages must not run at exit: the interpreter
+        # joins the pool's threads after calling these hooks, and before atexit's
+        # (concurrent.futures registers its own join the same way).
+        register = getattr(threading, "_register_atexit", None)
+        if register is not None:
+            register(self.abort)
         pages = list(work)
         logger.info(
             "tfdocs: executing %d pages on %d workers while the gallery runs",
@@ -204,6 +214,7 @@ class Executor:
         if pending is None:
             return
         notebook, run = pending.future.result()
+        self._check_zygote()
         runs.deliver(docname, run)
         if run.error is not None:
             logger.info(
@@ -216,8 +227,13 @@ class Executor:
         from jupyter_cache.base import CacheBundleIn
 
         cache = get_cache(notebooks.mystnb_config(app.env).execution_cache_path)
-        record = cache.add_nb_to_project(
-            str(pending.page.path), read_data=pending.page.read_fmt
+        # As myst-nb does: an .ipynb page has no read format, the cache's default.
+        read_fmt = pending.page.read_fmt
+        path = str(pending.page.path)
+        record = (
+            cache.add_nb_to_project(path, read_data=read_fmt)
+            if read_fmt is not None
+            else cache.add_nb_to_project(path)
         )
         data = {"execution_seconds": run.seconds, CACHE_KEY: run.to_json()}
         cache.cache_notebook_bundle(
@@ -234,22 +250,57 @@ class Executor:
             run.peak_mb,
         )
 
+    def _check_zygote(self) -> None:
+        """Warn once if the zygote has died; the pages left then use plain kernels."""
+        if self.zygote is None or self.zygote_lost:
+            return
+        status = self.zygote.poll()
+        if status is None:
+            return
+        self.zygote_lost = True
+        os.environ.pop(zygote.ENV_VAR, None)  # kernels started from now on are plain
+        logger.warning(
+            "tfdocs: the zygote (pid %d) exited with status %d; pages running in "
+            "it failed and run again, and the pages left run in plain kernels "
+            "(each imports TensorFlow again)",
+            self.zygote.pid,
+            status,
+            type="tfdocs",
+            subtype="zygote",
+        )
+
+    def abort(self) -> None:
+        """Cancel the queued pages and end the running ones: the build is over."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self._stop_zygote()
+
     def stop(self, app: Sphinx, *_: object) -> None:
-        """Stop the pool and the zygote once every page has been read (or on error)."""
+        """Stop the pool and the zygote once every page has been read (or on error).
+
+        Queued pages are cancelled and the zygote (with its kernels) is stopped
+        before the pool is joined, so a build that ends early does not wait for
+        the pages in flight.
+        """
+        self.abort()
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-        if self.zygote is not None:
-            self.zygote.terminate()
-            try:
-                self.zygote.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.zygote.kill()
-            self.zygote = None
-            os.environ.pop(zygote.ENV_VAR, None)
         if self.socket_dir is not None:
             self.socket_dir.cleanup()
             self.socket_dir = None
+
+    def _stop_zygote(self) -> None:
+        if self.zygote is None:
+            return
+        self.zygote.terminate()  # it kills every kernel's process group as it exits
+        try:
+            self.zygote.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.zygote.kill()
+            self.zygote.wait()
+        self.zygote = None
+        os.environ.pop(zygote.ENV_VAR, None)
 
 
 def _excluded(path: Path, patterns: Iterable[str]) -> bool:
@@ -260,7 +311,11 @@ def _excluded(path: Path, patterns: Iterable[str]) -> bool:
 def connect(app: Sphinx) -> None:
     """Start before sphinx-gallery (builder-inited, priority 500) so both overlap."""
     executor = Executor()
+    lock.connect(app)
+    rerun.connect(app)
     app.connect("builder-inited", executor.start, priority=450)
+    # After sphinx-sitemap's (500): no process of the build outlives it.
+    app.connect("builder-inited", lifetime.no_sitemap_manager, priority=900)
     app.connect("source-read", executor.collect)
     app.connect("env-updated", executor.stop)
     app.connect("build-finished", executor.stop)

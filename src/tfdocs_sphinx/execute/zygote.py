@@ -35,11 +35,14 @@ import os
 import selectors
 import signal
 import socket
+import struct
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from tfdocs_sphinx.execute import lifetime
 
 __all__ = ["ENV_VAR", "KERNEL_MODULES", "launch", "serve"]
 
@@ -47,43 +50,108 @@ __all__ = ["ENV_VAR", "KERNEL_MODULES", "launch", "serve"]
 ENV_VAR = "TFDOCS_ZYGOTE"
 #: What every kernel imports: preloaded whatever the site's ``tfdocs_preload``.
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel")
-_MAX_MESSAGE = 1 << 20
+_MAX_MESSAGE = 1 << 24
+#: A request is its length (this header, sent with the three descriptors), then
+#: that many bytes of JSON: one ``recvmsg`` that carries descriptors stops at
+#: about 36 KB, less than a large environment.
+_HEADER = struct.Struct("!I")
+#: Seconds a client has, once connected, to send its whole request.
+REQUEST_TIMEOUT = 5.0
+#: Seconds the zygote waits for the rest of a request that has begun to arrive.
+_REST_TIMEOUT = 1.0
+_TICK = 0.05
+
+
+class _Waiting:
+    """A client accepted whose request has not arrived yet."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
 
 
 def serve(path: str, *, preload: Sequence[str] = ()) -> None:
     """Run the zygote on the Unix socket ``path`` until it is terminated.
 
     It imports ``preload`` and ipykernel, and then forks a kernel per request.
+    No request can end it: a client that sends nothing is dropped after
+    :data:`REQUEST_TIMEOUT` without holding up the others, a malformed request
+    or a client gone before its reply only loses that client. It exits, killing
+    every kernel with what it started, on SIGTERM or when its parent (the
+    Sphinx process) dies, however that dies.
     """
     import importlib
 
+    parent = os.getppid()
+    lifetime.die_with_parent(signal.SIGTERM, parent=parent)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the build stops us
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)  # kernels asked for during the imports queue here
     for name in (*preload, *KERNEL_MODULES):
         importlib.import_module(name)
     _forget_tensorflow_logger()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     children: dict[int, socket.socket] = {}  # pid -> the launcher's connection
     try:
-        while True:
-            for key, _ in selector.select(timeout=0.05):
-                if key.fileobj is listener:
-                    conn, _ = listener.accept()
-                    pid = _fork_kernel(conn, listener, children)
-                    if pid:
-                        children[pid] = conn
-                        selector.register(conn, selectors.EVENT_READ, pid)
-                else:  # a launcher closed its end: its kernel must not outlive it
-                    _kill(key.data)
-                    selector.unregister(key.fileobj)
+        while os.getppid() == parent:
+            for key, _ in selector.select(timeout=_TICK):
+                try:
+                    _handle(key, listener, selector, children)
+                except OSError as exc:  # one client's fault (or EMFILE): keep serving
+                    _say(f"request failed: {exc}")
+            _drop_silent(selector)
             _reap(children, selector)
     finally:
         for pid in children:
-            _kill(pid)
+            lifetime.kill_group(pid)
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError):
+        print(f"tfdocs zygote: {message}", file=sys.stderr, flush=True)
+
+
+def _handle(
+    key: selectors.SelectorKey,
+    listener: socket.socket,
+    selector: selectors.BaseSelector,
+    children: dict[int, socket.socket],
+) -> None:
+    """Serve one ready socket: a new client, a request, or a launcher gone."""
+    if key.fileobj is listener:
+        client, _ = listener.accept()
+        waiting = _Waiting(time.monotonic() + REQUEST_TIMEOUT)
+        selector.register(client, selectors.EVENT_READ, waiting)
+        return
+    conn = key.fileobj
+    assert isinstance(conn, socket.socket)  # only sockets are registered
+    selector.unregister(conn)
+    if isinstance(key.data, _Waiting):  # the request has arrived (or the client left)
+        pid = _fork_kernel(conn, listener, children)
+        if pid:
+            children[pid] = conn
+            selector.register(conn, selectors.EVENT_READ, pid)
+        return
+    # A launcher closed its end: its kernel must not outlive it.
+    lifetime.kill_group(key.data)
+
+
+def _drop_silent(selector: selectors.BaseSelector) -> None:
+    """Close the clients that sent no request in time."""
+    now = time.monotonic()
+    late = [
+        key.fileobj
+        for key in selector.get_map().values()
+        if isinstance(key.data, _Waiting) and key.data.deadline < now
+    ]
+    for conn in late:
+        assert isinstance(conn, socket.socket)
+        selector.unregister(conn)
+        conn.close()
+        _say("dropped a client that sent no request")
 
 
 def _forget_tensorflow_logger() -> None:
@@ -111,14 +179,22 @@ def _forget_tensorflow_logger() -> None:
 def _fork_kernel(
     conn: socket.socket, listener: socket.socket, children: dict[int, socket.socket]
 ) -> int:
-    """Fork a kernel for the request on ``conn``; return its pid (0 if none)."""
+    """Fork a kernel for the request on ``conn``; return its pid (0 if none).
+
+    Whatever goes wrong is this request's alone: the connection and the
+    descriptors it brought are closed, a kernel whose launcher left before its
+    reply is killed, and the zygote serves on.
+    """
+    fds: list[int] = []
     try:
-        data, fds, _, _ = socket.recv_fds(conn, _MAX_MESSAGE, 3)
-        request = json.loads(data)
-    except (OSError, ValueError):
+        request, fds = _read_request(conn)
+        pid = os.fork()
+    except (OSError, ValueError, TypeError) as exc:
+        for fd in fds:
+            os.close(fd)
         conn.close()
+        _say(f"no kernel forked: {exc}")
         return 0
-    pid = os.fork()
     if pid == 0:  # the kernel
         listener.close()
         for other in children.values():
@@ -126,17 +202,64 @@ def _fork_kernel(
         _become_kernel(request, fds)
     for fd in fds:
         os.close(fd)
-    conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    try:
+        conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    except OSError:  # the launcher has gone: so must its kernel
+        lifetime.kill_group(pid)
+        conn.close()
+        return 0
     return pid
+
+
+def _read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    """Read a launcher's request: its length and descriptors, then its JSON."""
+    conn.settimeout(_REST_TIMEOUT)  # it has begun to arrive: the rest follows at once
+    header, fds, _, _ = socket.recv_fds(conn, _HEADER.size, 3)
+    try:
+        if len(header) != _HEADER.size or len(fds) != 3:
+            msg = f"request must start with a length and 3 descriptors; got {header!r}"
+            raise ValueError(msg)
+        (length,) = _HEADER.unpack(header)
+        if length > _MAX_MESSAGE:
+            msg = f"request of {length} bytes is larger than {_MAX_MESSAGE}"
+            raise ValueError(msg)
+        data = bytearray()
+        while len(data) < length:
+            chunk = conn.recv(length - len(data))
+            if not chunk:
+                msg = f"request ended after {len(data)} of {length} bytes"
+                raise ValueError(msg)
+            data += chunk
+        request = json.loads(data)
+        if not (
+            isinstance(request, dict)
+            and isinstance(request.get("argv"), list)
+            and isinstance(request.get("cwd"), str)
+            and isinstance(request.get("env"), dict)
+        ):
+            msg = "request must have argv (a list), cwd (a str) and env (a dict)"
+            raise TypeError(msg)
+    except (OSError, ValueError, TypeError):
+        for fd in fds:
+            os.close(fd)
+        raise
+    conn.settimeout(None)
+    return request, fds
 
 
 def _become_kernel(request: dict[str, Any], fds: list[int]) -> None:
     """In the forked child: take the launcher's streams and run ipykernel."""
     code = 1
+    zygote = os.getppid()
     try:
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
-        os.setsid()
+        os.setsid()  # its own process group, killed as one with what its page starts
+        lifetime.die_with_parent(signal.SIGKILL, parent=zygote)
+        # Out of memory, the kernel is killed (and reported by page and cell)
+        # before the zygote or Sphinx: a process may raise its own score.
+        with contextlib.suppress(OSError):
+            Path("/proc/self/oom_score_adj").write_text("500", encoding="ascii")
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -185,28 +308,29 @@ def _reap(children: dict[int, socket.socket], selector: selectors.BaseSelector) 
             conn.close()
 
 
-def _kill(pid: int) -> None:
-    """Kill ``pid`` if it still exists."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-
-
 def launch(argv: list[str]) -> int:
-    """Stand in for a kernel forked by the zygote; exec ipykernel without one."""
+    """Stand in for a kernel forked by the zygote; exec ipykernel without one.
+
+    The launcher dies with the process that started it (the build); the zygote
+    then kills its kernel. If the zygote cannot fork one, it becomes a plain
+    kernel, as it does when there is no zygote.
+    """
+    lifetime.die_with_parent(signal.SIGKILL, parent=os.getppid())
     path = os.environ.get(ENV_VAR)
     conn = _connect(path) if path else None
-    if conn is None:
+    kernel = _request_kernel(conn, argv) if conn is not None else None
+    if conn is None or kernel is None:
         python = sys.executable
         os.execv(python, [python, "-m", "ipykernel_launcher", *argv])
-    request = {"argv": argv, "cwd": str(Path.cwd()), "env": dict(os.environ)}
-    socket.send_fds(conn, [json.dumps(request).encode()], [0, 1, 2])
     replies = conn.makefile("r", encoding="utf-8")
-    kernel = json.loads(replies.readline())["pid"]
 
     def forward(signum: int, _frame: object) -> None:
-        """Pass a signal the launcher receives on to its kernel."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(kernel, signum)
+        """Pass a signal on: an interrupt to the kernel, the others to its group."""
+        if signum == signal.SIGINT:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(kernel, signum)
+        else:
+            lifetime.kill_group(kernel, signum)
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP):
         signal.signal(signum, forward)
@@ -214,18 +338,40 @@ def launch(argv: list[str]) -> int:
     return json.loads(line)["exit"] if line else 1
 
 
+def _request_kernel(conn: socket.socket, argv: list[str]) -> int | None:
+    """Ask the zygote on ``conn`` for a kernel; return its pid, None if it forked none."""
+    request = {"argv": argv, "cwd": str(Path.cwd()), "env": dict(os.environ)}
+    data = json.dumps(request).encode()
+    try:
+        socket.send_fds(conn, [_HEADER.pack(len(data)), data], [0, 1, 2])
+        reply = b""
+        while not reply.endswith(b"\n"):  # byte by byte: the exit line follows it
+            chunk = conn.recv(1)
+            if not chunk:
+                return None
+            reply += chunk
+        pid = json.loads(reply)["pid"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return pid if isinstance(pid, int) and pid > 0 else None
+
+
 def _connect(path: str, *, wait: float = 10.0) -> socket.socket | None:
     """Connect to the zygote at ``path``, waiting while it starts; None if it never does.
 
     The zygote binds its socket a moment after it is started, and the first
     kernels are asked for at once: without the wait they would fall back to
-    plain kernels.
+    plain kernels. A socket that exists but refuses connections belongs to a
+    zygote that has exited: no wait then.
     """
     deadline = time.monotonic() + wait
     while True:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conn.connect(path)
+        except ConnectionRefusedError:
+            conn.close()
+            return None
         except OSError:
             conn.close()
             if time.monotonic() > deadline:
@@ -238,8 +384,14 @@ def _connect(path: str, *, wait: float = 10.0) -> socket.socket | None:
 def main(argv: list[str]) -> int:
     """Dispatch ``serve SOCKET [MODULE ...]`` to the zygote, anything else to the launcher."""
     if argv[:1] == ["serve"] and len(argv) >= 2:
-        serve(argv[1], preload=argv[2:])
-        return 0
+        with contextlib.suppress(SystemExit):  # SIGTERM: its kernels are killed
+            serve(argv[1], preload=argv[2:])
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        # Tearing down TensorFlow's interpreter takes seconds on a busy machine;
+        # the zygote has nothing to save, and the build waits for it to exit.
+        os._exit(0)
     return launch(argv)
 
 

@@ -1,0 +1,83 @@
+"""Tie the build's processes to the build: each dies with its parent, as a group.
+
+The executor's processes form a chain: the Sphinx process starts the zygote
+and the kernel launchers, the zygote forks the kernels, a kernel starts what
+its page starts. Nothing in that chain may outlive the build, however the
+build ends (a ``kill -9`` and the OOM killer included), so every link asks the
+kernel to signal it when its parent dies (Linux's ``PR_SET_PDEATHSIG``; other
+systems rely on the zygote polling its parent), and each kernel leads its own
+process group, killed as one with what its page started.
+
+Imports nothing beyond the standard library: the kernel launcher uses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import queue
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["die_with_parent", "kill_group", "no_sitemap_manager"]
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(signum: int, *, parent: int) -> bool:
+    """Have this process receive ``signum`` when its parent ``parent`` exits.
+
+    Returns False where the system cannot (not Linux); the caller then polls
+    :func:`os.getppid`. If ``parent`` is already gone when this is called (the
+    race the man page warns of), ``signum`` is sent at once.
+
+    Written with ``ctypes`` because the standard library has no ``prctl`` and
+    one call does not justify a dependency.
+    """
+    if parent <= 0:
+        msg = f"parent must be a positive pid; got {parent!r}"
+        raise ValueError(msg)
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+        return False
+    if os.getppid() != parent:  # the parent died before prctl: no signal would come
+        os.kill(os.getpid(), signum)
+    return True
+
+
+def kill_group(pid: int, signum: int = signal.SIGKILL) -> None:
+    """Send ``signum`` to the process group that ``pid`` leads, and to ``pid``.
+
+    A kernel leads its own process group, so this reaches whatever its page
+    started too (unless that left the group on purpose). ``pid`` is signalled
+    on its own as well, in case it has not yet made its group.
+    """
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signum)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
+
+
+def no_sitemap_manager(app: Sphinx) -> None:
+    """Replace sphinx-sitemap's queue, served by a forked process, by a plain one.
+
+    sphinx-sitemap collects the pages' links in a ``multiprocessing.Manager()``
+    queue, for builds that write pages in parallel processes. The manager is a
+    process forked from Sphinx that nothing ties to Sphinx: a build killed with
+    ``kill -9`` leaves it running. A build that writes in one process (this
+    site's; ``parallel`` is 1) needs no manager, so it is shut down here, after
+    sphinx-sitemap's ``builder-inited`` handler made it.
+    """
+    links = getattr(app, "sitemap_links", None)
+    manager = getattr(links, "_manager", None)  # the proxy's owner
+    if manager is None or app.parallel > 1:
+        return
+    app.sitemap_links = queue.Queue()  # type: ignore[attr-defined]
+    manager.shutdown()

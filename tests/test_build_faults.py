@@ -1,0 +1,131 @@
+"""Faults injected into real fixture builds: what is left, and what is said.
+
+Every process of a build (Sphinx, the zygote, the launchers, the kernels and
+what a page starts) carries a marker in its environment, unique to the test:
+what is left running is found by that marker, not by name.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from sitebuild import SITES, build_site, marked_line, site_command
+
+pytestmark = pytest.mark.slow
+
+FAULTS = SITES / "faults"
+MARK = "TFDOCS_FAULT_MARK"
+#: How long, after the build is ended, its processes may take to be gone.
+GRACE = 5.0
+PAGE_PROCESS = b"time.sleep(300)"  # what the long pages start
+
+
+def _marked(mark: str) -> dict[int, bytes]:
+    """Return the live processes whose environment holds ``MARK=mark``, with commands."""
+    needle = f"{MARK}={mark}".encode()
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if needle not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            state = (proc / "stat").read_text(encoding="ascii").rsplit(")", 1)[1]
+            if state.split()[0] != "Z":  # a zombie is dead, only not yet reaped
+                found[int(proc.name)] = (proc / "cmdline").read_bytes()
+        except OSError:  # gone in between
+            continue
+    return found
+
+
+def _wait_for(condition: object, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name
+)
+def test_nothing_outlives_a_build_ended_mid_execution(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    mark = uuid.uuid4().hex
+    started = tmp_path / "started"
+    started.mkdir()
+    command = site_command(
+        tmp_path / "site",
+        FAULTS / "long_a.md",
+        FAULTS / "long_b.md",
+        options=("-D", "tfdocs_execution_workers=1"),
+    )
+    env = {**os.environ, MARK: mark, "TFDOCS_FAULT_DIR": str(started)}
+    log = (tmp_path / "build.log").open("w")
+    build = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        running = _wait_for(
+            lambda: any(PAGE_PROCESS in c for c in _marked(mark).values()), 300
+        )
+        assert running, (tmp_path / "build.log").read_text()
+        before = _marked(mark)
+        assert len(before) >= 4  # Sphinx, the zygote, a launcher, a kernel, its child
+        ended = time.monotonic()
+        build.send_signal(signum)
+        gone = _wait_for(lambda: build.poll() is not None and not _marked(mark), GRACE)
+        seconds = time.monotonic() - ended
+        left = _marked(mark)
+        assert gone, f"left {seconds:.1f} s after {signum.name}: {left}"
+        assert build.wait(timeout=1) != 0
+        # The page queued behind the running one never started.
+        assert sorted(p.name for p in started.iterdir()) == ["long_a"]
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+        for pid in _marked(mark):  # only this test's processes: they carry its marker
+            os.kill(pid, signal.SIGKILL)
+        log.close()
+
+
+def test_a_dead_zygote_is_reported_once_and_the_build_finishes(
+    tmp_path: Path,
+) -> None:
+    build = build_site(
+        tmp_path,
+        FAULTS / "kills_zygote.md",
+        FAULTS / "after_zygote.md",
+        options=("-D", "tfdocs_execution_workers=1"),
+    )
+    assert build.output.count("tfdocs: the zygote (pid") == 1, build.output
+    assert "Traceback" not in build.output, build.output
+    for page, text in {
+        "kills_zygote": "the page that killed the zygote ran",
+        "after_zygote": "the page after the zygote ran",
+    }.items():
+        html = (build.html / f"{page}.html").read_text(encoding="utf-8")
+        assert text in html, page
+        assert "failed to execute" not in html, page
+
+
+def test_a_kernel_killed_mid_cell_is_reported_as_page_and_line(
+    tmp_path: Path,
+) -> None:
+    page = FAULTS / "kernel_killed.md"
+    build = build_site(tmp_path, page)
+    assert build.returncode != 0, build.output
+    assert (
+        f"kernel_killed.md:{marked_line(page)}: WARNING: DeadKernelError: "
+        "the kernel died while the cell ran"
+    ) in build.output, build.output
+    assert "Extension error" not in build.output, build.output
+    assert "Traceback" not in build.output, build.output
