@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from tfdocs_sphinx import notebooks, runs
-from tfdocs_sphinx.execute import zygote
+from tfdocs_sphinx.execute import order, zygote
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -181,7 +181,7 @@ class Executor:
         self.pool = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="tfdocs-exec"
         )
-        pages = list(work)
+        pages = order.longest_first(work, order.previous_seconds(app.doctreedir))
         logger.info(
             "tfdocs: executing %d pages on %d workers while the gallery runs",
             len(pages),
