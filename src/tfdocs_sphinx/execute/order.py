@@ -44,12 +44,8 @@ def previous_seconds(doctreedir: str | Path) -> dict[str, float]:
     """
     try:
         record = read_record(doctreedir)
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-    ):  # JSONDecodeError is a ValueError
+    # Missing (OSError), not JSON (JSONDecodeError is a ValueError), not a record.
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
     return {
         name: run.seconds
