@@ -9,8 +9,9 @@ import textwrap
 import threading
 import time
 
-import bench
 import pytest
+
+import bench
 
 #: A parent that waits for a child spinning on the CPU for 0.6 s.
 _BUSY_CHILD = textwrap.dedent("""

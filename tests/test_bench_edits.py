@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from bench_edits import edited, restore_leftovers
 
 TOOLS = Path(__file__).parents[1] / "tools"
@@ -31,14 +32,19 @@ def page(tmp_path: Path) -> Path:
 
 def test_an_exception_in_the_block_restores_the_page(page: Path) -> None:
     backups = page.parent.parent / "backups"
-    with (
-        pytest.raises(RuntimeError, match="build failed"),
-        edited(page, _edit, backups=backups) as text,
-    ):
-        assert page.read_text(encoding="utf-8") == text == ORIGINAL + "Edited.\n"
-        assert len(list(backups.iterdir())) == 1
-        msg = "build failed"
-        raise RuntimeError(msg)
+    during: list[str] = []
+
+    def build() -> None:
+        with edited(page, _edit, backups=backups) as text:
+            during.extend([page.read_text(encoding="utf-8"), text])
+            during.extend(path.name for path in backups.iterdir())
+            msg = "build failed"
+            raise RuntimeError(msg)
+
+    with pytest.raises(RuntimeError, match="build failed"):
+        build()
+    assert during[:2] == [ORIGINAL + "Edited.\n"] * 2
+    assert len(during) == 3  # one backup while editing
     assert page.read_text(encoding="utf-8") == ORIGINAL
     assert not list(backups.iterdir())
     assert [p.name for p in page.parent.iterdir()] == ["page.md"]  # no temporaries
@@ -46,7 +52,7 @@ def test_an_exception_in_the_block_restores_the_page(page: Path) -> None:
 
 def test_a_missing_file_is_refused_naming_the_argument(tmp_path: Path) -> None:
     with (
-        pytest.raises(ValueError, match="path: .*missing.md"),
+        pytest.raises(ValueError, match=r"path: .*missing\.md"),
         edited(tmp_path / "missing.md", _edit, backups=tmp_path),
     ):
         pass

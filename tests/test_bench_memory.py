@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 import pytest
+
 from bench_memory import TreeSampler, descendants
 
 #: A parent that starts a child holding 300 MB, both alive for a second.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import bench
 import pytest
+
+import bench
 from bench_scale import Scale, add_front_matter, mark_copy, replicate_site, slopes
 
 if TYPE_CHECKING:
