@@ -215,8 +215,12 @@ def _reset_state() -> None:
         sys.modules["keras"].backend.clear_session()
     if "tensorflow" in sys.modules:
         from tensorflow.python.eager import context
+        from tensorflow.python.framework import config
 
         context._reset_context()
+        # A process-wide switch, outside the context: a page that turns it on
+        # (seed_everything) would make the next one's unseeded random ops fail.
+        config.disable_op_determinism()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
 
