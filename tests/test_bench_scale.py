@@ -94,3 +94,11 @@ def test_scale_is_opt_in() -> None:
     assert bench._arguments(["all", "--scale", "--scale-max", "4"]).scale_max == 4
     with pytest.raises(SystemExit):
         bench._arguments(["all", "--scale-max", "3"])
+
+
+def test_cpu_per_unit_and_cpu_slopes() -> None:
+    scales = [Scale(1, 40, 300.0, cpu_s=280.0), Scale(2, 70, 900.0, cpu_s=490.0)]
+    assert scales[1].per_unit_cpu_s == pytest.approx(7.0)
+    # Wall time doubled by a busy machine; the CPU an added unit costs did not.
+    assert slopes(scales) == [pytest.approx(20.0)]
+    assert slopes(scales, cpu=True) == [pytest.approx(7.0)]

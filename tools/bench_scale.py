@@ -91,20 +91,30 @@ class Scale:
     k: int
     units: int  # executed pages and gallery examples
     seconds: float
+    #: CPU seconds of the build's whole tree: less sensitive than the wall time
+    #: to what else the machine runs.
+    cpu_s: float = 0.0
 
     @property
     def per_unit_s(self) -> float:
         """Seconds of build per executed unit."""
         return self.seconds / self.units
 
+    @property
+    def per_unit_cpu_s(self) -> float:
+        """CPU seconds of build per executed unit."""
+        return self.cpu_s / self.units
 
-def slopes(scales: list[Scale]) -> list[float]:
-    """Seconds each added unit cost, from each build to the next.
+
+def slopes(scales: list[Scale], *, cpu: bool = False) -> list[float]:
+    """Seconds (or CPU seconds) each added unit cost, from each build to the next.
 
     >>> slopes([Scale(1, 10, 100.0), Scale(2, 20, 150.0), Scale(4, 40, 260.0)])
     [5.0, 5.5]
+    >>> slopes([Scale(1, 10, 100.0, 180.0), Scale(2, 20, 150.0, 340.0)], cpu=True)
+    [16.0]
     """
     return [
-        (b.seconds - a.seconds) / (b.units - a.units)
+        ((b.cpu_s - a.cpu_s) if cpu else (b.seconds - a.seconds)) / (b.units - a.units)
         for a, b in itertools.pairwise(scales)
     ]
