@@ -118,9 +118,9 @@ def clean(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Measure the build against its floor; write _build/bench.json (~10 min)."""
+    """Measure the build against its floor; write _build/bench.json (~10 min; `-- --scale`: +k=1,2)."""
     _sync(session, "docs")
-    session.run("python", "tools/bench.py", "all")
+    session.run("python", "tools/bench.py", "all", *session.posargs)
 
 
 @nox.session(default=False)

@@ -131,3 +131,30 @@ def test_dependabot_updates_actions_and_the_uv_lock() -> None:
     config = _load(ROOT / ".github" / "dependabot.yml")
     ecosystems = {update["package-ecosystem"] for update in config["updates"]}
     assert ecosystems == {"github-actions", "uv"}
+
+
+def test_the_docs_build_restores_executed_outputs_keyed_on_lock_and_sources() -> None:
+    steps = _load(ROOT / ".github" / "workflows" / "docs.yml")["jobs"]["build"]["steps"]
+    caches = [i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/cache@")]  # fmt: skip
+    builds = [
+        i for i, s in enumerate(steps) if s.get("run") == "python3 -m nox -s docs"
+    ]
+    [cache_step] = caches
+    [build_step] = builds
+    assert cache_step < build_step  # restored before the build, saved after it
+    cache = steps[cache_step]["with"]
+    # jupyter-cache beside the HTML (execute/fingerprint.py), the environment
+    # and run record (noxfile.py's SITE), the gallery's pages with their .md5.
+    assert set(cache["path"].split()) == {
+        "_build/.jupyter_cache", "_build/doctrees", "docs/auto_examples",
+    }  # fmt: skip
+    environment = (
+        "docs-${{ runner.os }}-${{ hashFiles('uv.lock', '.python-version') }}-"
+    )
+    # The newest entry of the same environment serves a pull request that changed
+    # a source; a new lock file or Python starts from nothing.
+    assert cache["restore-keys"].splitlines() == [environment]
+    sources = re.fullmatch(re.escape(environment) + r"\$\{\{ hashFiles\((.*)\) \}\}", cache["key"])  # fmt: skip
+    assert sources is not None, cache["key"]
+    hashed = {pattern.strip(" '") for pattern in sources[1].split(",")}
+    assert hashed == {"conf.py", "docs/**", "examples/**", "helpers/src/**", "src/**"}

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from tfdocs_sphinx import notebooks, runs
-from tfdocs_sphinx.execute import lifetime, lock, rerun, zygote
+from tfdocs_sphinx.execute import lifetime, lock, order, rerun, zygote
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -191,7 +191,7 @@ class Executor:
         register = getattr(threading, "_register_atexit", None)
         if register is not None:
             register(self.abort)
-        pages = list(work)
+        pages = order.longest_first(work, order.previous_seconds(app.doctreedir))
         logger.info(
             "tfdocs: executing %d pages on %d workers while the gallery runs",
             len(pages),

@@ -1,0 +1,64 @@
+"""How tools/bench.py times a command: CPU of the whole tree, and stopping it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+import bench
+
+#: A parent that waits for a child spinning on the CPU for 0.6 s.
+_BUSY_CHILD = textwrap.dedent("""
+    import subprocess, sys
+    subprocess.run([sys.executable, "-c",
+        "import time\\nend = time.process_time() + 0.6\\n"
+        "while time.process_time() < end: pass"], check=True)
+""")
+
+
+def test_cpu_seconds_include_the_children() -> None:
+    measured = bench._timed([sys.executable, "-c", _BUSY_CHILD])
+    assert measured.cpu_s >= 0.6
+    assert measured.seconds >= 0.6
+    assert measured.tree_rss_mb > 0
+
+
+def test_a_failing_command_fails_the_measure() -> None:
+    with pytest.raises(RuntimeError, match="exited with 3"):
+        bench._timed([sys.executable, "-c", "raise SystemExit(3)"])
+
+
+def test_an_interrupted_measure_stops_its_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def recording_popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        process = popen(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(process)
+        return process
+
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def interrupt_soon() -> None:  # Ctrl-C, delivered to the waiting main thread
+        time.sleep(1)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    timer = threading.Thread(target=interrupt_soon)
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        bench._timed([sys.executable, "-c", "import time; time.sleep(60)"])
+    timer.join()
+    [process] = started
+    assert process.poll() is not None  # ended, not left running
+    assert time.monotonic() - start < 30

@@ -1,0 +1,40 @@
+"""Peak memory of a whole process tree (tools/bench_memory.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from bench_memory import TreeSampler, descendants
+
+#: A parent that starts a child holding 300 MB, both alive for a second.
+_TREE = textwrap.dedent("""
+    import subprocess, sys
+    child = subprocess.Popen([sys.executable, "-c",
+        "import time; data = bytearray(300 * 2**20); time.sleep(1.5)"])
+    child.wait()
+""")
+
+
+def test_the_peak_counts_the_memory_of_every_descendant() -> None:
+    process = subprocess.Popen([sys.executable, "-c", _TREE])
+    sampler = TreeSampler(process.pid, interval=0.05)
+    process.wait(timeout=60)
+    sampler.stop()
+    assert sampler.peak_processes == 2
+    # The child's 300 MB (a fresh bytearray is written: resident, not shared).
+    assert 300 <= sampler.peak_pss_mb <= sampler.peak_rss_mb < 600
+
+
+def test_descendants_of_an_ended_process_are_only_itself() -> None:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait(timeout=60)
+    assert descendants(process.pid) == [process.pid]
+
+
+def test_a_bad_interval_is_refused_naming_the_argument() -> None:
+    with pytest.raises(ValueError, match="interval: 0"):
+        TreeSampler(1, interval=0)

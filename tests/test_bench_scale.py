@@ -1,0 +1,104 @@
+"""The synthetic site with replicated pages, and the bench's options (tools/bench_scale.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+import bench
+from bench_scale import Scale, add_front_matter, mark_copy, replicate_site, slopes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PAGE = """---
+file_format: mystnb
+kernelspec:
+  name: python3
+---
+# A page
+
+See [the other page](other.md).
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+x = 1
+```
+
+```{code-cell} ipython3
+x + 1
+```
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    docs, examples = tmp_path / "docs", tmp_path / "examples"
+    (docs / "keras").mkdir(parents=True)
+    (docs / "auto_examples").mkdir()
+    (docs / "auto_examples" / "generated.md").write_text("# Generated\n")
+    (docs / "index.md").write_text("# Index\n")
+    (docs / "page.md").write_text(PAGE)
+    (docs / "keras" / "deep.md").write_text(PAGE)
+    examples.mkdir()
+    (examples / "plot_x.py").write_text('"""X\n=\n"""\n')
+    return tmp_path
+
+
+def test_each_page_is_replicated_beside_itself_as_a_marked_orphan(
+    site: Path, tmp_path: Path
+) -> None:
+    units = bench.find_units(site / "docs", site / "examples")
+    pages = [unit.path for unit in units if unit.is_page]
+    dest = tmp_path / "scaled"
+    assert replicate_site(site / "docs", site / "examples", pages, dest, k=3) == 6
+    found = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*.*"))
+    assert found == [
+        "docs/index.md",
+        "docs/keras/deep-copy2.md", "docs/keras/deep-copy3.md", "docs/keras/deep.md",
+        "docs/page-copy2.md", "docs/page-copy3.md", "docs/page.md",
+        "examples/plot_x.py",
+    ]  # fmt: skip
+    copy = (dest / "docs" / "page-copy3.md").read_text()
+    assert copy.startswith("---\norphan: true\nfile_format: mystnb\n")
+    # Read as myst-nb reads it: the copy's code differs from the original's.
+    assert bench.page_code(copy) == ["_copy = 3\nx = 1", "x + 1"]
+    assert bench.page_code(PAGE) == ["x = 1", "x + 1"]
+    assert (dest / "docs" / "page.md").read_text() == PAGE
+    # Written again from nothing: k = 1 is the site itself.
+    assert replicate_site(site / "docs", site / "examples", pages, dest, k=1) == 2
+    assert not list(dest.rglob("*-copy*"))
+
+
+def test_bad_input_is_refused_naming_the_argument(site: Path) -> None:
+    with pytest.raises(ValueError, match="k: 0"):
+        replicate_site(site / "docs", site / "examples", [], site / "out", k=0)
+    with pytest.raises(ValueError, match="text: the page has no front matter"):
+        add_front_matter("# T\n", "orphan: true")
+    with pytest.raises(ValueError, match="text: the page has no code cell"):
+        mark_copy("# T\n", 2)
+
+
+def test_per_unit_seconds_and_slopes() -> None:
+    scales = [Scale(1, 34, 102.0), Scale(2, 55, 160.8)]
+    assert scales[0].per_unit_s == pytest.approx(3.0)
+    assert slopes(scales) == [pytest.approx(2.8)]
+    assert slopes(scales[:1]) == []
+
+
+def test_scale_is_opt_in() -> None:
+    default = bench._arguments(["all"])
+    assert not default.scale
+    assert bench._arguments(["all", "--scale"]).scale_max == 2
+    assert bench._arguments(["all", "--scale", "--scale-max", "4"]).scale_max == 4
+    with pytest.raises(SystemExit):
+        bench._arguments(["all", "--scale-max", "3"])
+
+
+def test_cpu_per_unit_and_cpu_slopes() -> None:
+    scales = [Scale(1, 40, 300.0, cpu_s=280.0), Scale(2, 70, 900.0, cpu_s=490.0)]
+    assert scales[1].per_unit_cpu_s == pytest.approx(7.0)
+    # Wall time doubled by a busy machine; the CPU an added unit costs did not.
+    assert slopes(scales) == [pytest.approx(20.0)]
+    assert slopes(scales, cpu=True) == [pytest.approx(7.0)]

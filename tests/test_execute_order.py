@@ -1,0 +1,84 @@
+"""The pool's order: unknown pages, then longest first (tfdocs_sphinx.execute.order)."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tfdocs_sphinx.execute import order
+from tfdocs_sphinx.locations import runs_path
+from tfdocs_sphinx.runs import Run
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Page:
+    docname: str
+
+
+def names(pages: list[Page]) -> list[str]:
+    return [page.docname for page in pages]
+
+
+def test_unknown_pages_first_then_longest_ties_by_name() -> None:
+    pages = [Page(n) for n in ["intro", "tensors", "distribution", "new", "callbacks"]]
+    previous = {"intro": 2.0, "tensors": 5.0, "distribution": 16.0, "callbacks": 5.0}
+    assert names(order.longest_first(pages, previous)) == [
+        "new", "distribution", "callbacks", "tensors", "intro",
+    ]  # fmt: skip
+
+
+def test_order_does_not_depend_on_the_input_order() -> None:
+    pages = [Page(f"p{i}") for i in range(20)]
+    previous = {f"p{i}": float(i % 4) for i in range(0, 20, 2)}
+    expected = names(order.longest_first(pages, previous))
+    shuffled = pages.copy()
+    random.Random(0).shuffle(shuffled)
+    assert names(order.longest_first(shuffled, previous)) == expected
+    assert expected[:10] == [f"p{i}" for i in sorted(range(1, 20, 2), key=str)]
+
+
+def test_no_record_keeps_name_order() -> None:
+    pages = [Page("b"), Page("a"), Page("c")]
+    assert names(order.longest_first(pages, {})) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), -1.0])
+def test_bad_seconds_are_refused_naming_the_argument(seconds: float) -> None:
+    with pytest.raises(ValueError, match="previous: 'a'"):
+        order.longest_first([Page("a")], {"a": seconds})
+
+
+def _write_record(doctreedir: Path, runs: dict[str, Run]) -> None:
+    path = runs_path(doctreedir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"build": "b", "runs": {name: run.to_json() for name, run in runs.items()}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_previous_seconds_reads_page_runs_that_succeeded(tmp_path: Path) -> None:
+    _write_record(
+        tmp_path,
+        {
+            "tensors": Run("page", 5.5, 300.0, build="b"),
+            "broken": Run("page", 0.5, 300.0, error="ZeroDivisionError", build="b"),
+            "auto_examples/plot_x": Run("example", 9.0, 0.0, build="b"),
+        },
+    )
+    assert order.previous_seconds(tmp_path) == {"tensors": 5.5}
+
+
+@pytest.mark.parametrize("content", [None, "", "{not json", '{"runs": {}}', "[]"])
+def test_previous_seconds_without_a_usable_record_is_empty(
+    tmp_path: Path, content: str | None
+) -> None:
+    if content is not None:
+        runs_path(tmp_path).parent.mkdir(parents=True, exist_ok=True)
+        runs_path(tmp_path).write_text(content, encoding="utf-8")
+    assert order.previous_seconds(tmp_path) == {}

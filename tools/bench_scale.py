@@ -1,0 +1,120 @@
+"""A synthetic site: the real one with every executed page replicated k times.
+
+``nox -s bench -- --scale`` builds it for k = 1, 2 (and 4 with ``--scale-max 4``)
+to see how the build's cost grows with its content. Copy ``j`` (2..k) of
+``docs/x.md`` is ``docs/x-copy<j>.md``, beside the original so that its relative
+links and images still resolve; it is an orphan (in no toctree, as front
+matter says), and its first code cell starts with ``_copy = <j>`` so that its
+outputs are not the original's in the cache: every copy is executed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["Scale", "add_front_matter", "mark_copy", "replicate_site", "slopes"]
+
+
+def add_front_matter(text: str, line: str) -> str:
+    r"""Add ``line`` to the YAML front matter of a MyST page.
+
+    >>> add_front_matter("---\nfile_format: mystnb\n---\n# T\n", "orphan: true")
+    '---\norphan: true\nfile_format: mystnb\n---\n# T\n'
+    """
+    if not text.startswith("---\n"):
+        msg = "text: the page has no front matter"
+        raise ValueError(msg)
+    body = text.removeprefix("---\n")
+    return f"---\n{line}\n{body}"
+
+
+def mark_copy(text: str, copy: int) -> str:
+    r"""Start the page's first code cell with ``_copy = <copy>``.
+
+    >>> mark_copy("# T\n```{code-cell} ipython3\n:tags: [x]\ny = 2\n```\n", 2)
+    '# T\n```{code-cell} ipython3\n:tags: [x]\n_copy = 2\ny = 2\n```\n'
+    """
+    lines = text.split("\n")
+    start = next(
+        (i for i, line in enumerate(lines) if line.startswith("```{code-cell}")), None
+    )
+    if start is None:
+        msg = "text: the page has no code cell"
+        raise ValueError(msg)
+    body = start + 1
+    while lines[body].startswith(":"):
+        body += 1
+    lines.insert(body, f"_copy = {copy}")
+    return "\n".join(lines)
+
+
+def replicate_site(
+    docs: Path, examples: Path, pages: list[Path], dest: Path, *, k: int
+) -> int:
+    """Write the site with each of ``pages`` replicated ``k`` times into ``dest``.
+
+    ``dest/docs`` is a copy of ``docs`` (without the gallery's generated
+    ``auto_examples``) plus the copies; ``dest/examples`` a copy of
+    ``examples``. Returns the number of executed pages in the new site.
+    """
+    if k < 1:
+        msg = f"k: {k} is not a positive number of copies"
+        raise ValueError(msg)
+    shutil.rmtree(dest, ignore_errors=True)
+    ignore = shutil.ignore_patterns("auto_examples", "__pycache__")
+    shutil.copytree(docs, dest / "docs", ignore=ignore)
+    shutil.copytree(examples, dest / "examples", ignore=ignore)
+    for page in pages:
+        relative = page.relative_to(docs)
+        text = page.read_text(encoding="utf-8")
+        for copy in range(2, k + 1):
+            target = (
+                dest
+                / "docs"
+                / relative.with_name(f"{relative.stem}-copy{copy}{relative.suffix}")
+            )
+            copied = add_front_matter(mark_copy(text, copy), "orphan: true")
+            target.write_text(copied, encoding="utf-8")
+    return len(pages) * k
+
+
+@dataclass(frozen=True)
+class Scale:
+    """One build of the synthetic site."""
+
+    k: int
+    units: int  # executed pages and gallery examples
+    seconds: float
+    #: CPU seconds of the build's whole tree: less sensitive than the wall time
+    #: to what else the machine runs.
+    cpu_s: float = 0.0
+
+    @property
+    def per_unit_s(self) -> float:
+        """Seconds of build per executed unit."""
+        return self.seconds / self.units
+
+    @property
+    def per_unit_cpu_s(self) -> float:
+        """CPU seconds of build per executed unit."""
+        return self.cpu_s / self.units
+
+
+def slopes(scales: list[Scale], *, cpu: bool = False) -> list[float]:
+    """Seconds (or CPU seconds) each added unit cost, from each build to the next.
+
+    >>> slopes([Scale(1, 10, 100.0), Scale(2, 20, 150.0), Scale(4, 40, 260.0)])
+    [5.0, 5.5]
+    >>> slopes([Scale(1, 10, 100.0, 180.0), Scale(2, 20, 150.0, 340.0)], cpu=True)
+    [16.0]
+    """
+    return [
+        ((b.cpu_s - a.cpu_s) if cpu else (b.seconds - a.seconds)) / (b.units - a.units)
+        for a, b in itertools.pairwise(scales)
+    ]
