@@ -81,7 +81,9 @@ def browser(session: nox.Session) -> None:
     """Check the built site (_build/html) in Chromium: errors, offline, a11y, downloads."""
     _sync(session, "browser", project=False)
     # Without the project installed: the conftests above tests/browser import it.
-    session.run("pytest", "tests/browser", "--confcutdir=tests/browser", *session.posargs)
+    session.run(
+        "pytest", "tests/browser", "--confcutdir=tests/browser", *session.posargs
+    )
 
 
 @nox.session(default=False)

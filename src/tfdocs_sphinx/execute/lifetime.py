@@ -65,19 +65,33 @@ def kill_group(pid: int, signum: int = signal.SIGKILL) -> None:
         os.kill(pid, signum)
 
 
-def no_sitemap_manager(app: Sphinx) -> None:
-    """Replace sphinx-sitemap's queue, served by a forked process, by a plain one.
+def no_sitemap_manager(app: Sphinx, config: object) -> None:
+    """Give sphinx-sitemap a plain queue instead of one served by a forked process.
 
-    sphinx-sitemap collects the pages' links in a ``multiprocessing.Manager()``
-    queue, for builds that write pages in parallel processes. The manager is a
-    process forked from Sphinx that nothing ties to Sphinx: a build killed with
-    ``kill -9`` leaves it running. A build that writes in one process (this
-    site's; ``parallel`` is 1) needs no manager, so it is shut down here, after
-    sphinx-sitemap's ``builder-inited`` handler made it.
+    sphinx-sitemap's ``builder-inited`` handler makes a ``multiprocessing.Manager()``
+    queue (for builds that write pages in parallel processes): a fork of the
+    Sphinx process, made while the pool's threads start kernels. The fork
+    inherits the pipe on which a concurrent ``subprocess.Popen`` waits for its
+    child's ``exec``, so that ``Popen`` never returns and the build hangs (seen
+    in CI); and nothing ties the manager to Sphinx, so ``kill -9`` leaves it
+    running. A build that writes in one process (this site's) needs no manager:
+    the handler is replaced, at ``config-inited``, by one that makes a plain queue.
     """
-    links = getattr(app, "sitemap_links", None)
-    manager = getattr(links, "_manager", None)  # the proxy's owner
-    if manager is None or app.parallel > 1:
+    if app.parallel > 1:
         return
+    for listener in list(app.events.listeners.get("builder-inited", [])):
+        handler = listener.handler
+        if getattr(handler, "__module__", "") == "sphinx_sitemap" and (
+            getattr(handler, "__name__", "") == "record_builder_type"
+        ):
+            app.disconnect(listener.id)
+            app.connect("builder-inited", _sitemap_links, priority=listener.priority)
+
+
+def _sitemap_links(app: Sphinx) -> None:
+    """Do what sphinx-sitemap's ``record_builder_type`` does, with a plain queue."""
+    builder = app.builder
+    builder.env.is_directory_builder = (  # type: ignore[attr-defined]
+        type(builder).__name__ == "DirectoryHTMLBuilder"
+    )
     app.sitemap_links = queue.Queue()  # type: ignore[attr-defined]
-    manager.shutdown()

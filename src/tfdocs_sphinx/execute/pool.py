@@ -314,8 +314,8 @@ def connect(app: Sphinx) -> None:
     lock.connect(app)
     rerun.connect(app)
     app.connect("builder-inited", executor.start, priority=450)
-    # After sphinx-sitemap's (500): no process of the build outlives it.
-    app.connect("builder-inited", lifetime.no_sitemap_manager, priority=900)
+    # sphinx-sitemap forks a manager at builder-inited: replaced once every extension is set up.
+    app.connect("config-inited", lifetime.no_sitemap_manager)
     app.connect("source-read", executor.collect)
     app.connect("env-updated", executor.stop)
     app.connect("build-finished", executor.stop)
