@@ -248,7 +248,7 @@ results = {
     ]
     for name, m in curves.items()
 }
-fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+fig, ax = plt.subplots(figsize=(6, 4.2), layout="constrained")
 for name, values in results.items():
     ax.plot(epsilons, values, marker="o", label=name)
 ax.axvline(epsilon, color="grey", linestyle=":", linewidth=1)
