@@ -129,3 +129,29 @@ def test_a_kernel_killed_mid_cell_is_reported_as_page_and_line(
     ) in build.output, build.output
     assert "Extension error" not in build.output, build.output
     assert "Traceback" not in build.output, build.output
+
+
+def test_a_page_that_leaves_a_process_running_is_reported_every_build(
+    tmp_path: Path,
+) -> None:
+    mark = uuid.uuid4().hex
+    env = {**os.environ, MARK: mark}
+    page = FAULTS / "leaves_process.md"
+    expected = (
+        "leaves_process.md: WARNING: tfdocs: the page left 1 process running "
+        "after its last cell, killed by the build: "
+    )
+    first = build_site(tmp_path, page, env=env)
+    assert first.returncode != 0, first.output
+    assert expected in first.output, first.output
+    assert "time.sleep(600)" in first.output, first.output
+    assert "Traceback" not in first.output, first.output
+    assert not _marked(mark), "the page's process outlived the build"
+    html = (first.html / "leaves_process.html").read_text(encoding="utf-8")
+    assert "the page that leaves a process ran" in html
+    # Unchanged, the page is not executed again, and still reported.
+    second = build_site(tmp_path, page, env=env)
+    assert second.returncode != 0, second.output
+    assert expected in second.output, second.output
+    assert not second.runs.executed(), second.output
+    assert second.runs.runs["leaves_process"].leftovers

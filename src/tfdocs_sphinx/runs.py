@@ -66,15 +66,19 @@ class Run:
     error: str | None = None
     #: The build that executed it (when it started, ISO 8601).
     build: str = ""
+    #: What the page left running after its last cell ("<pid> <command>"),
+    #: killed by the build; a page that leaves any is reported on every build.
+    leftovers: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return the run as JSON-ready data.
 
         >>> Run("page", 1.5, 300.0, {"python": "3.11.7"}, build="b").to_json()
-        {'kind': 'page', 'seconds': 1.5, 'peak_mb': 300.0, 'versions': {'python': '3.11.7'}, 'error': None, 'build': 'b'}
+        {'kind': 'page', 'seconds': 1.5, 'peak_mb': 300.0, 'versions': {'python': '3.11.7'}, 'error': None, 'build': 'b', 'leftovers': []}
         """
         data = asdict(self)
         data["versions"] = dict(self.versions)
+        data["leftovers"] = list(self.leftovers)
         return data
 
     @classmethod
@@ -91,6 +95,7 @@ class Run:
             versions=dict(data.get("versions") or {}),
             error=data.get("error"),
             build=str(data.get("build", "")),
+            leftovers=tuple(data.get("leftovers") or ()),
         )
 
 
@@ -199,8 +204,12 @@ def all_runs(env: BuildEnvironment) -> dict[str, Run]:
 
 
 def failed_docs(env: BuildEnvironment) -> set[str]:
-    """Return the documents whose last run failed."""
-    return {name for name, run in _store(env).items() if run.error is not None}
+    """Return the documents whose last run failed or left processes running."""
+    return {
+        name
+        for name, run in _store(env).items()
+        if run.error is not None or run.leftovers
+    }
 
 
 class RunsCollector(EnvironmentCollector):

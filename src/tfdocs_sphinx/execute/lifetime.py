@@ -19,12 +19,14 @@ import os
 import queue
 import signal
 import sys
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["die_with_parent", "kill_group", "no_sitemap_manager"]
+__all__ = ["die_with_parent", "end_strays", "kill_group", "no_sitemap_manager"]
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -63,6 +65,53 @@ def kill_group(pid: int, signum: int = signal.SIGKILL) -> None:
         os.killpg(pid, signum)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signum)
+
+
+def end_strays(*, grace: float = 2.0) -> list[str]:
+    """Kill what is left running in this process's group; return what it was.
+
+    A kernel calls this after a page's last cell: its process group holds
+    whatever the page started and did not end (a server, a worker, a
+    ``sleep``). Processes still there after ``grace`` seconds (time to finish
+    exiting for those the page just terminated) are killed, and each is
+    returned as ``"<pid> <command line>"``, so the build can name the page.
+    Linux only (it reads ``/proc``); elsewhere it returns ``[]``.
+    """
+    if grace < 0:
+        msg = f"grace must be at least 0 seconds; got {grace!r}"
+        raise ValueError(msg)
+    deadline = time.monotonic() + grace
+    members = _group_members()
+    while members and time.monotonic() < deadline:
+        time.sleep(0.05)
+        members = _group_members()
+    for pid in members:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return [f"{pid} {command}" for pid, command in sorted(members.items())]
+
+
+def _group_members() -> dict[int, str]:
+    """Return the live processes of this process's group but itself, with commands."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return {}
+    me, group = os.getpid(), os.getpgrp()
+    members = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # gone in between
+            continue
+        name, _, rest = stat.rpartition(")")
+        state, _ppid, pgrp, *_ = rest.split()
+        if int(pgrp) == group and state not in {"Z", "X"}:  # a zombie is dead
+            text = command.replace(b"\0", b" ").decode(errors="replace").strip()
+            members[int(entry.name)] = text or name.partition("(")[2]
+    return members
 
 
 def no_sitemap_manager(app: Sphinx, config: object) -> None:

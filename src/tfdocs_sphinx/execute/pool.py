@@ -21,6 +21,7 @@ record (:mod:`..runs`); a cached page's run comes back from the cache with it.
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -53,6 +54,8 @@ _PROBE = {
     "python": "__import__('platform').python_version()",
     "tensorflow": "__import__('importlib.metadata').metadata.version('tensorflow')",
     "keras": "__import__('importlib.metadata').metadata.version('keras')",
+    # What the page started and left running (killed here): reported by page.
+    "leftovers": f"__import__({lifetime.__name__!r}, fromlist=['_']).end_strays()",
 }
 #: Seconds a kernel may take to start, the zygote's imports included.
 _STARTUP_TIMEOUT = 300
@@ -92,7 +95,7 @@ def execute_notebook(
             return
         for name, value in reply["content"].get("user_expressions", {}).items():
             if value.get("status") == "ok":
-                probe[name] = value["data"]["text/plain"].strip("'\"")
+                probe[name] = value["data"]["text/plain"]
 
     error = None
     start = time.perf_counter()
@@ -115,8 +118,16 @@ def execute_notebook(
             error = f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
     peak_mb = int(probe.pop("peak_kb", "0")) / 1024
+    leftovers = _listed(probe.pop("leftovers", "[]"))
+    versions = {name: value.strip("'\"") for name, value in probe.items()}
     run = runs.Run(
-        "page", seconds, peak_mb, probe, error=error, build=runs.current_build()
+        "page",
+        seconds,
+        peak_mb,
+        versions,
+        error=error,
+        build=runs.current_build(),
+        leftovers=leftovers,
     )
     return notebook, run
 
@@ -210,12 +221,14 @@ class Executor:
         """Before myst-nb reads a page: wait for its run and put it in the cache."""
         if docname in self.cached:
             runs.deliver(docname, self.cached[docname])
+            _report_leftovers(docname, self.cached[docname])
         pending = self.pending.pop(docname, None)
         if pending is None:
             return
         notebook, run = pending.future.result()
         self._check_zygote()
         runs.deliver(docname, run)
+        _report_leftovers(docname, run)
         if run.error is not None:
             logger.info(
                 "tfdocs: %s failed (%s); myst-nb runs it again to report it",
@@ -301,6 +314,36 @@ class Executor:
             self.zygote.wait()
         self.zygote = None
         os.environ.pop(zygote.ENV_VAR, None)
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    """Read the list of strings a kernel returned as its ``repr``; else nothing."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return ()
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+def _report_leftovers(docname: str, run: runs.Run) -> None:
+    """Warn, naming the page, if it left processes running after its last cell.
+
+    The run (and the page's outputs) are kept, so every later build warns again
+    until the page ends what it starts.
+    """
+    if not run.leftovers:
+        return
+    logger.warning(
+        "tfdocs: the page left %d process%s running after its last cell, killed "
+        "by the build: %s; end what a page starts (a with block, or terminate() "
+        "and wait())",
+        len(run.leftovers),
+        "" if len(run.leftovers) == 1 else "es",
+        "; ".join(run.leftovers),
+        location=docname,
+        type="tfdocs",
+        subtype="leftovers",
+    )
 
 
 def _excluded(path: Path, patterns: Iterable[str]) -> bool:

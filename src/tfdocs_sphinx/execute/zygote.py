@@ -296,6 +296,10 @@ def _reap(children: dict[int, socket.socket], selector: selectors.BaseSelector) 
         conn = children.pop(pid, None)
         if conn is None:  # a process a preloaded module started, not a kernel
             continue
+        # What its page left running dies with it (the group outlives its
+        # leader; its id is not reused while a member lives).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
         message = {
             "exit": os.waitstatus_to_exitcode(status),
             "maxrss_kb": usage.ru_maxrss,
