@@ -155,3 +155,13 @@ def test_a_page_that_leaves_a_process_running_is_reported_every_build(
     assert expected in second.output, second.output
     assert not second.runs.executed(), second.output
     assert second.runs.runs["leaves_process"].leftovers
+
+
+def test_output_that_arrives_after_the_reply_is_waited_for(tmp_path: Path) -> None:
+    build = build_site(tmp_path, FAULTS / "late_output.md")
+    assert build.returncode == 0, build.output
+    html = (build.html / "late_output.html").read_text(encoding="utf-8")
+    assert "output that arrived 6 s after the reply" in html
+    # Executed once, by the pool, and cached with its late output.
+    assert list(build.runs.executed()) == ["late_output"], build.output
+    assert "myst-nb runs it again" not in build.output, build.output
