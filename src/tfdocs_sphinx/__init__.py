@@ -56,6 +56,9 @@ SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_only": (
         os.environ.get("TFDOCS_ONLY", ""), "", (str,),
         "regex: execute only the matching pages and examples (TFDOCS_ONLY)"),
+    "tfdocs_shard": (
+        os.environ.get("TFDOCS_SHARD", ""), "", (str,),
+        "'i/N': execute only shard i of N of the pages and examples (TFDOCS_SHARD)"),
     "tfdocs_renderers": (
         [], "env", (list, tuple, set, frozenset),
         "functions whose call, ending a cell, must show a rendered view"),
@@ -105,14 +108,22 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     Other orderings are priorities, stated where they are connected:
     ``config-inited`` 1 (the build lock), 5 (the gallery hook and scraper, before sphinx-gallery
-    fills its configuration at 10), 100 (``TFDOCS_ONLY``), 300 (the fingerprint);
+    fills its configuration at 10), 100 (``TFDOCS_ONLY``), 110 (``TFDOCS_SHARD``),
+    300 (the fingerprint);
     ``builder-inited`` 1 (a new run record), 400 (stale examples forgotten), 450
     (the pool starts, before sphinx-gallery runs the examples at 500), 550 (the
     examples' runs handed over).
     """
     from tfdocs_sphinx import runs
     from tfdocs_sphinx.checks import cell_errors, figures, outputs, report, terminal
-    from tfdocs_sphinx.execute import environment, fingerprint, gallery, only, pool
+    from tfdocs_sphinx.execute import (
+        environment,
+        fingerprint,
+        gallery,
+        only,
+        pool,
+        shards,
+    )
     from tfdocs_sphinx.publish import (
         a11y,
         apilinks,
@@ -134,7 +145,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_config_value(name, default, rebuild, types=types)
 
     runs.connect(app)
-    for part in (gallery, only, fingerprint, pool):
+    for part in (gallery, only, shards, fingerprint, pool):
         part.connect(app)
     for part in (cell_errors, terminal, report, outputs, figures):
         part.connect(app)

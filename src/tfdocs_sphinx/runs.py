@@ -46,9 +46,11 @@ __all__ = [
     "all_runs",
     "current_build",
     "deliver",
+    "load_run",
     "read_record",
     "record",
     "run_for",
+    "save_run",
 ]
 
 Kind = Literal["page", "example"]
@@ -270,6 +272,18 @@ def write_record(app: Sphinx, exception: BaseException | None) -> None:
     partial = path.with_suffix(".json.partial")
     partial.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     partial.replace(path)
+
+
+def save_run(path: Path, run: Run) -> None:
+    """Keep one run in ``path`` (JSON), replaced whole: a killed build never cuts it."""
+    partial = path.with_name(f"{path.name}.partial")
+    partial.write_text(json.dumps(run.to_json(), indent=1) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def load_run(path: Path) -> Run:
+    """Read a run kept by :func:`save_run`."""
+    return Run.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
 def read_record(doctreedir: str | Path) -> Record:

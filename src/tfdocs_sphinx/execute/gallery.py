@@ -5,7 +5,9 @@ sphinx-gallery runs the examples in the Sphinx process, one after another, at
 :func:`measure_example`, added to them by the package (so ``conf.py`` never
 names it), times each example and takes its peak memory. Once the gallery is
 generated, :func:`hand_over` gives each run to the run record under the
-example's document, with the error sphinx-gallery caught, if any.
+example's document, with the error sphinx-gallery caught, if any, and keeps it
+beside the example's generated files (:func:`run_path`); an example that is
+not run again, its outputs reused, hands over that kept run.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-__all__ = ["HOOK", "measure_example", "peak_rss_mb"]
+__all__ = ["HOOK", "measure_example", "peak_rss_mb", "run_path"]
 
 #: How sphinx-gallery's ``reset_modules`` names the hook (a string, so that the
 #: configuration stays picklable).
@@ -93,12 +95,38 @@ def hand_over(app: Sphinx) -> None:
     )
     errors = {Path(src).name: str(error) for src, error in failing.items()}
     for docname, script in gallery_examples(app).items():
+        saved = run_path(script)
         run = _finished.pop(script.name, None)
-        if run is None:
+        if run is None:  # not run: its outputs, if current, are an earlier run's
+            if _outputs_current(script) and saved.is_file():
+                # Unreadable (written by another version): the run is unknown.
+                with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                    runs.deliver(docname, runs.load_run(saved))
             continue
         if script.name in errors:
             run = replace(run, error=errors[script.name])
+        runs.save_run(saved, run)
         runs.deliver(docname, run)
+
+
+def run_path(script: Path) -> Path:
+    """Where the run of a gallery example is kept, beside its generated files.
+
+    An example's run travels with its outputs, as a page's does in the
+    jupyter-cache: to a build with new doctrees, or to another machine
+    (:mod:`.shards`).
+
+    >>> run_path(Path("auto_examples/plot_a.py")).as_posix()
+    'auto_examples/plot_a.run.json'
+    """
+    return script.with_suffix(".run.json")
+
+
+def _outputs_current(script: Path) -> bool:
+    """Whether sphinx-gallery reuses this example's outputs: its MD5 record matches."""
+    from sphinx_gallery.gen_rst import md5sum_is_current
+
+    return bool(md5sum_is_current(script, mode="t"))  # as sphinx-gallery checks it
 
 
 def add_hook(app: Sphinx, config: Config) -> None:
