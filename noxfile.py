@@ -133,6 +133,13 @@ def repro(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def shards(session: nox.Session) -> None:
+    """Build N shards in separate clones, merge, build, compare with one machine (`-- --shards N`; `-- plan --seconds S`)."""
+    _sync(session, "docs")
+    session.run("python", "tools/shards.py", *session.posargs)
+
+
+@nox.session(default=False)
 def apilinks(session: nox.Session) -> None:
     """Regenerate the API maps (src/tfdocs_sphinx/publish/apimaps) from TensorFlow and Keras."""
     _sync(session, "docs")

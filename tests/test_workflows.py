@@ -134,7 +134,8 @@ def test_dependabot_updates_actions_and_the_uv_lock() -> None:
 
 
 def test_the_docs_build_restores_executed_outputs_keyed_on_lock_and_sources() -> None:
-    steps = _load(ROOT / ".github" / "workflows" / "docs.yml")["jobs"]["build"]["steps"]
+    jobs = _load(ROOT / ".github" / "workflows" / "docs.yml")["jobs"]
+    steps = jobs["build"]["steps"]
     caches = [i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/cache@")]  # fmt: skip
     builds = [
         i for i, s in enumerate(steps) if s.get("run") == "python3 -m nox -s docs"
@@ -142,19 +143,48 @@ def test_the_docs_build_restores_executed_outputs_keyed_on_lock_and_sources() ->
     [cache_step] = caches
     [build_step] = builds
     assert cache_step < build_step  # restored before the build, saved after it
-    cache = steps[cache_step]["with"]
-    # jupyter-cache beside the HTML (execute/fingerprint.py), the environment
-    # and run record (noxfile.py's SITE), the gallery's pages with their .md5.
-    assert set(cache["path"].split()) == {
-        "_build/.jupyter_cache", "_build/doctrees", "docs/auto_examples",
-    }  # fmt: skip
+    # Every job that executes restores the same entry, keyed once (the plan job).
+    for name in ("plan", "execute", "build"):
+        [cache] = [
+            s["with"]
+            for s in jobs[name]["steps"]
+            if "actions/cache" in s.get("uses", "")
+        ]
+        # jupyter-cache beside the HTML (execute/fingerprint.py), the environment
+        # and run record (noxfile.py's SITE), the gallery's pages with their .md5.
+        assert set(cache["path"].split()) == {
+            "_build/.jupyter_cache", "_build/doctrees", "docs/auto_examples",
+        }  # fmt: skip
+        outputs = "steps.key.outputs" if name == "plan" else "needs.plan.outputs"
+        assert cache["key"] == f"${{{{ {outputs}.key }}}}", name
+        assert cache["restore-keys"] == f"${{{{ {outputs}.environment }}}}", name
+    [key] = [s for s in jobs["plan"]["steps"] if s.get("id") == "key"]
+    # The newest entry of the same environment serves a pull request that changed
+    # a source; a new lock file or Python starts from nothing.
     environment = (
         "docs-${{ runner.os }}-${{ hashFiles('uv.lock', '.python-version') }}-"
     )
-    # The newest entry of the same environment serves a pull request that changed
-    # a source; a new lock file or Python starts from nothing.
-    assert cache["restore-keys"].splitlines() == [environment]
-    sources = re.fullmatch(re.escape(environment) + r"\$\{\{ hashFiles\((.*)\) \}\}", cache["key"])  # fmt: skip
-    assert sources is not None, cache["key"]
+    assert key["env"]["ENVIRONMENT"] == environment
+    sources = re.fullmatch(r"\$\{\{ hashFiles\((.*)\) \}\}", key["env"]["SOURCES"])
+    assert sources is not None, key["env"]["SOURCES"]
     hashed = {pattern.strip(" '") for pattern in sources[1].split(",")}
     assert hashed == {"conf.py", "docs/**", "examples/**", "helpers/src/**", "src/**"}
+
+
+def test_the_docs_build_runs_on_shards_past_a_threshold() -> None:
+    jobs = _load(ROOT / ".github" / "workflows" / "docs.yml")["jobs"]
+    plan = "\n".join(str(s.get("run", "")) for s in jobs["plan"]["steps"])
+    assert "nox -s shards -- plan --seconds" in plan
+    execute = jobs["execute"]
+    assert execute["strategy"]["matrix"]["shard"] == (
+        "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    )
+    [shard_build] = [
+        s for s in execute["steps"] if s.get("run") == "python3 -m nox -s docs"
+    ]
+    assert shard_build["env"]["TFDOCS_SHARD"] == "${{ matrix.shard }}"
+    [upload] = [s for s in execute["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert upload["with"]["include-hidden-files"] is True  # .jupyter_cache
+    build = "\n".join(str(s.get("run", "")) for s in jobs["build"]["steps"])
+    assert "nox -s shards -- merge . _build/shards/shard-*" in build
+    assert jobs["build"]["needs"] == ["plan", "execute"]

@@ -80,8 +80,8 @@ def assign(seconds: Mapping[str, float | None], shards: int) -> list[list[str]]:
 
     Examples
     --------
-    >>> assign({"a": 9.0, "b": 5.0, "c": 4.0, "d": None}, 2)
-    [['a'], ['b', 'c', 'd']]
+    >>> assign({"a": 9.0, "b": 5.0, "c": 4.0, "d": None}, 2)  # d counts as 6 s
+    [['a', 'c'], ['b', 'd']]
     >>> assign({"a": None, "b": None, "c": None}, 2)
     [['a', 'c'], ['b']]
     """
@@ -160,9 +160,7 @@ def _previous_seconds(doctreedir: str | Path) -> dict[str, float]:
     # Missing (OSError), not JSON (a ValueError), not a record.
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-    return {
-        name: run.seconds for name, run in record.runs.items() if run.error is None
-    }
+    return {name: run.seconds for name, run in record.runs.items() if run.error is None}
 
 
 def _is_example(docname: str, gallery_conf: Mapping[str, Any]) -> bool:
@@ -252,19 +250,23 @@ def merge(
             ours = get_cache(Path(root, build, ".jupyter_cache", folder.name))
             for record in theirs.list_cache_records():
                 bundle = theirs.get_cache_bundle(record.pk)
-                # The same page in this clone (the cache matches pages by content).
-                source = Path(record.uri).resolve().relative_to(Path(shard).resolve())
+                # The cache matches pages by content; the URI only names the
+                # page: in this clone if the shard is a clone here, else as
+                # the shard's machine named it (a CI artifact).
+                uri = Path(record.uri)
+                if uri.is_relative_to(Path(shard).resolve()):
+                    uri = Path(root, uri.relative_to(Path(shard).resolve())).resolve()
                 ours.cache_notebook_bundle(
                     CacheBundleIn(
                         bundle.nb,
-                        Path(root, source).resolve(),
+                        str(uri),
                         artifacts=bundle.artifacts,
                         data=dict(record.data),
                     ),
                     check_validity=False,
                     overwrite=True,
                 )
-                added.append(source.as_posix())
+                added.append(uri.name)
         executed = read_record(Path(shard, build, "doctrees")).executed("example")
         for docname in sorted(executed):
             if _copy_example(Path(shard, srcdir), Path(root, srcdir), docname):
@@ -277,7 +279,11 @@ def _copy_example(source: Path, target: Path, docname: str) -> bool:
     from tfdocs_sphinx.execute.fingerprint import MARKER
 
     folder, stem = Path(docname).parent, Path(docname).name
-    patterns = (f"{stem}.*", f"images/sphx_glr_{stem}_*", f"images/thumb/sphx_glr_{stem}_*")
+    patterns = (
+        f"{stem}.*",
+        f"images/sphx_glr_{stem}_*",
+        f"images/thumb/sphx_glr_{stem}_*",
+    )
     files = [
         path
         for pattern in patterns
