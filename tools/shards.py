@@ -104,7 +104,9 @@ def simulate(count: int, against: Path | None) -> int:
         "merged_units": len(added),
         "executed_by_merged_build": sorted(executed),
         "seconds": {name: round(value, 1) for name, value in timings.items()},
-        "sharded_wall_s": round(longest + timings["merge"] + timings["merged build"], 1),
+        "sharded_wall_s": round(
+            longest + timings["merge"] + timings["merged build"], 1
+        ),
         "differences": differences,
     }
     print(json.dumps(report, indent=1))
@@ -121,7 +123,7 @@ def main() -> int:
         "--against", type=Path, help="a built site to compare with (default: build one)"
     )
     args = parser.parse_args()
-    if args.shards < 2:  # noqa: PLR2004
+    if args.shards < 2:
         parser.error("--shards must be at least 2")
     return simulate(args.shards, args.against)
 
