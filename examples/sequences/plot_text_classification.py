@@ -196,7 +196,7 @@ plot_history(
 # Both panels show the same four curves: one legend below them, none inside.
 for ax in (ax_loss, ax_acc):
     ax.get_legend().remove()
-fig.legend(
+_ = fig.legend(  # `_ =`: the legend object is not an output to show
     ax_loss.get_lines(),
     [
         f"{label}, {part}"
