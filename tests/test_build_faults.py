@@ -165,3 +165,38 @@ def test_output_that_arrives_after_the_reply_is_waited_for(tmp_path: Path) -> No
     # Executed once, by the pool, and cached with its late output.
     assert list(build.runs.executed()) == ["late_output"], build.output
     assert "myst-nb runs it again" not in build.output, build.output
+
+
+def test_the_build_after_a_killed_one_executes_what_it_must(tmp_path: Path) -> None:
+    mark = uuid.uuid4().hex
+    started = tmp_path / "started"
+    started.mkdir()
+    root = tmp_path / "site"
+    pages = (FAULTS / "interrupted.md", FAULTS / "quick.md")
+    command = site_command(root, *pages, options=("-D", "tfdocs_execution_workers=1"))
+    env = {**os.environ, MARK: mark, "TFDOCS_FAULT_DIR": str(started)}
+    build = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    try:
+        assert _wait_for(lambda: (started / "interrupted").exists(), 300)
+        build.kill()
+        build.wait(timeout=10)
+        assert _wait_for(lambda: not _marked(mark), GRACE), _marked(mark)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+        for pid in _marked(mark):
+            os.kill(pid, signal.SIGKILL)
+    # The next build: the killed page and the one queued behind it, nothing else.
+    quick = {**env, "TFDOCS_FAULT_SLEEP": "0.5"}
+    after = build_site(root, *pages, env=quick)
+    assert after.returncode == 0, after.output
+    assert set(after.runs.executed()) == {"interrupted", "quick"}, after.output
+    html = (after.html / "interrupted.html").read_text(encoding="utf-8")
+    assert "the interrupted page ran to the end" in html
+    # And the one after that executes nothing.
+    again = build_site(root, *pages, env=quick)
+    assert again.returncode == 0, again.output
+    assert not again.runs.executed(), again.output
