@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from tfdocs_sphinx.runs import read_record
+from tfdocs_sphinx.runs import Kind, read_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -32,8 +32,10 @@ class _Named(Protocol):
 _Page = TypeVar("_Page", bound=_Named)
 
 
-def previous_seconds(doctreedir: str | Path) -> dict[str, float]:
-    """Return each page's seconds in the last build's run record, by docname.
+def previous_seconds(
+    doctreedir: str | Path, *, kind: Kind | None = "page"
+) -> dict[str, float]:
+    """Return each page's (or ``kind``'s; ``None``: every unit's) seconds in the last run record.
 
     Pages whose last run failed are left out (a failure may end early, so its
     time says nothing). No record, or one that cannot be read, gives ``{}``:
@@ -50,7 +52,7 @@ def previous_seconds(doctreedir: str | Path) -> dict[str, float]:
     return {
         name: run.seconds
         for name, run in record.runs.items()
-        if run.kind == "page" and run.error is None
+        if kind in {None, run.kind} and run.error is None
     }
 
 

@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tfdocs_sphinx.execute.order import previous_seconds
 from tfdocs_sphinx.runs import read_record
 
 if TYPE_CHECKING:
@@ -88,12 +89,7 @@ def assign(seconds: Mapping[str, float | None], shards: int) -> list[list[str]]:
     if shards < 1:
         msg = f"shards must be at least 1; got {shards!r}"
         raise ValueError(msg)
-    known = [s for s in seconds.values() if s is not None]
-    if any(not math.isfinite(s) or s < 0 for s in known):
-        msg = "seconds must be finite and not negative"
-        raise ValueError(msg)
-    default = sum(known) / len(known) if known else _UNKNOWN_SECONDS
-    expected = {name: default if s is None else s for name, s in seconds.items()}
+    expected = _expected(seconds)
     loads = [0.0] * shards
     shares: list[list[str]] = [[] for _ in range(shards)]
     for name in sorted(expected, key=lambda n: (-expected[n], n)):
@@ -101,6 +97,16 @@ def assign(seconds: Mapping[str, float | None], shards: int) -> list[list[str]]:
         loads[lightest] += expected[name]
         shares[lightest].append(name)
     return [sorted(share) for share in shares]
+
+
+def _expected(seconds: Mapping[str, float | None]) -> dict[str, float]:
+    """Each unit's expected seconds: an unknown one counts as the known ones' mean."""
+    known = [s for s in seconds.values() if s is not None]
+    if any(not math.isfinite(s) or s < 0 for s in known):
+        msg = "seconds must be finite and not negative"
+        raise ValueError(msg)
+    default = sum(known) / len(known) if known else _UNKNOWN_SECONDS
+    return {name: default if s is None else s for name, s in seconds.items()}
 
 
 # -- The units of a site -----------------------------------------------------
@@ -153,16 +159,6 @@ def _names(value: object) -> list[str]:
     return []
 
 
-def _previous_seconds(doctreedir: str | Path) -> dict[str, float]:
-    """Each unit's seconds in the last run record; ``{}`` without one."""
-    try:
-        record = read_record(doctreedir)
-    # Missing (OSError), not JSON (a ValueError), not a record.
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    return {name: run.seconds for name, run in record.runs.items() if run.error is None}
-
-
 def _is_example(docname: str, gallery_conf: Mapping[str, Any]) -> bool:
     return docname.startswith(
         tuple(f"{name}/" for name in _names(gallery_conf.get("gallery_dirs", [])))
@@ -182,7 +178,7 @@ def restrict_to_shard(app: Sphinx, config: Config) -> None:
     gallery = config.sphinx_gallery_conf
     srcdir = Path(app.srcdir)
     units = site_units(srcdir, gallery)
-    previous = _previous_seconds(app.doctreedir)
+    previous = previous_seconds(app.doctreedir, kind=None)
     mine = set(assign({unit: previous.get(unit) for unit in units}, count)[index - 1])
     config.nb_execution_excludepatterns = [
         *config.nb_execution_excludepatterns,
@@ -220,11 +216,9 @@ def plan(
     if not seconds > 0:
         msg = f"seconds must be positive; got {seconds!r}"
         raise ValueError(msg)
-    previous = _previous_seconds(doctreedir)
+    previous = previous_seconds(doctreedir, kind=None)
     units = site_units(srcdir, gallery_conf)
-    known = [previous[unit] for unit in units if unit in previous]
-    default = sum(known) / len(known) if known else _UNKNOWN_SECONDS
-    total = sum(previous.get(unit, default) for unit in units)
+    total = sum(_expected({unit: previous.get(unit) for unit in units}).values())
     return max(1, math.ceil(total / seconds))
 
 
