@@ -55,9 +55,9 @@ nb_execution_show_tb = False  # checks.cell_errors prints the traceback with a l
 nb_kernel_rgx_aliases = {r"(?i).*python.*|py[\d.]*|conda-.*-py": "tfdocs"}
 nb_output_stderr = "warn"  # stderr on a page fails the strict build
 nb_merge_streams = False  # the executor joins stream chunks exactly
-# Pages missing from the cache execute on every core while the gallery runs, in
-# kernels forked from a zygote that imported these once.
-tfdocs_execution_workers = 0  # 0: one worker per core
+# Pages missing from the cache and the gallery's examples execute on every core,
+# in kernels and processes forked from a zygote that imported these once.
+tfdocs_execution_workers = 0  # 0: one more than the cores
 tfdocs_preload = [
     "tensorflow",
     "keras",

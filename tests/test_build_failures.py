@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,16 @@ def test_failing_example_fails_again_unchanged(tmp_path: Path) -> None:
     second = build_site(tmp_path)
     assert second.returncode != 0, second.output
     assert _location(page) in second.output, second.output
+
+
+def test_a_warning_of_an_example_run_in_the_pool_fails_the_strict_build(
+    tmp_path: Path,
+) -> None:
+    # sphinx-gallery warns in the process that runs the example (a child of the
+    # zygote): the warning must reach the build, not the child's stderr alone.
+    build = build_site(tmp_path, FAILURES / "plot_missing_thumbnail.py")
+    assert build.returncode != 0, build.output
+    # Through Sphinx's logging (its type and subtype), not the child's stderr.
+    warning = re.search(r"WARNING: sphinx_gallery_thumbnail_path .*", build.output)
+    assert warning, build.output
+    assert warning.group().endswith("[sphinx_gallery.thumbnail]"), warning.group()

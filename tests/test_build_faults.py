@@ -157,6 +157,27 @@ def test_a_page_that_leaves_a_process_running_is_reported_every_build(
     assert second.runs.runs["leaves_process"].leftovers
 
 
+def test_an_example_whose_process_is_killed_ends_the_build_naming_it(
+    tmp_path: Path,
+) -> None:
+    mark = uuid.uuid4().hex
+    build = build_site(
+        tmp_path, FAULTS / "plot_killed.py", env={**os.environ, MARK: mark}
+    )
+    assert build.returncode != 0, build.output
+    assert (
+        "plot_killed.py: the example's process was killed by SIGKILL (out of "
+        "memory, or kill -9) before it finished"
+    ) in build.output, build.output
+    # Then listed with the other failed examples by sphinx-gallery's summary.
+    assert "Unexpected failing examples (1)" in build.output, build.output
+    assert build.runs.runs["auto_examples/plot_killed"].error, build.output
+    assert _wait_for(lambda: not _marked(mark), GRACE), _marked(mark)
+    # Not cached: the next build runs it again, and reports it again.
+    again = build_site(tmp_path, env={**os.environ, MARK: mark})
+    assert "killed by SIGKILL" in again.output, again.output
+
+
 def test_output_that_arrives_after_the_reply_is_waited_for(tmp_path: Path) -> None:
     build = build_site(tmp_path, FAULTS / "late_output.md")
     assert build.returncode == 0, build.output

@@ -194,3 +194,36 @@ def test_a_kernel_and_what_its_page_started_die_with_the_zygote(
     km.shutdown_kernel(now=True)
     assert not _alive(kernel)
     assert not _alive(child)
+
+
+# -- call: a function in a child ----------------------------------------------
+
+
+def test_call_runs_a_function_in_a_child_with_the_given_streams(
+    zygote_pid: int, tmp_path: Path
+) -> None:
+    _wait_for_socket()
+    out = tmp_path / "out.txt"
+    with Path(os.devnull).open("rb") as stdin, out.open("wb") as stdout:
+        streams = (stdin.fileno(), stdout.fileno(), stdout.fileno())
+        ended = zygote.call(
+            os.environ[zygote.ENV_VAR], "calendar:main", ["calendar", "2026", "12"],
+            stdio=streams,
+        )  # fmt: skip
+        failed = zygote.call(
+            os.environ[zygote.ENV_VAR], "calendar:main", ["calendar", "no-year"],
+            stdio=streams,
+        )  # fmt: skip
+    assert ended.status == 0
+    assert ended.maxrss_kb > 0
+    assert "December 2026" in out.read_text(encoding="utf-8")
+    assert failed.status == 2  # argparse's exit status: the function's own
+    assert "invalid int value: 'no-year'" in out.read_text(encoding="utf-8")
+    assert _alive(zygote_pid)
+
+
+def test_call_says_what_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="function must be 'module:name'"):
+        zygote.call(str(tmp_path / "z.sock"), "calendar.main", [])
+    with pytest.raises(OSError, match="no zygote answers at"):
+        zygote.call(str(tmp_path / "z.sock"), "calendar:main", [])

@@ -19,6 +19,8 @@ on this machine, and writes ``_build/bench.json`` and a table:
     each build executed, and each page's seconds and peak memory in the build,
     come from the run record the build writes (``tfdocs_sphinx.runs``). The
     edited page is restored whatever ends the benchmark (``bench_edits``).
+    ``cold_imported_tensorflow`` and ``noop_imported_tensorflow`` say whether
+    the Sphinx process imported TensorFlow (the examples run elsewhere).
 ``cold_cpu_s``, ``cold_peak_pss_mb``, ``cold_peak_rss_mb``
     The cold build's CPU seconds (Sphinx, zygote, kernels and what they start)
     and the peak total memory of its whole process tree, sampled every 0.2 s
@@ -479,6 +481,8 @@ def bench(*, scale: list[int] | None = None) -> int:
         "build_exec_s": round(exec_s, 1),
         "overhead_s": round(cold.seconds - floor.cpu_s / cores, 1),
         "noop_imported_tensorflow": noop.tensorflow_imported,
+        # The examples run in children of the zygote, not in Sphinx.
+        "cold_imported_tensorflow": cold.tensorflow_imported,
         "scale": scaled,
         "pages": pages,
     }
@@ -513,7 +517,8 @@ def _print_table(result: dict[str, Any]) -> None:
     print("\n| measure | value |\n|---|---|")
     for key in ("floor_s", "floor_cpu_s", "scripts_s", "cold_s", "cold_cpu_s",
                 "cold_target_s", "cold_peak_pss_mb", "cold_peak_rss_mb", "noop_s",
-                "edit_prose_s", "edit_code_s", "build_exec_s", "overhead_s"):  # fmt: skip
+                "edit_prose_s", "edit_code_s", "build_exec_s", "overhead_s",
+                "cold_imported_tensorflow"):  # fmt: skip
         print(f"| {key} | {result[key]} |")
     machine = result["machine"]
     print(f"\nload average (1, 5, 15 min): start {machine['load_start']}, "

@@ -6,8 +6,8 @@ declares every ``tfdocs_*`` setting:
 
 ``execute``
     The build environment, the cache fingerprint, ``TFDOCS_ONLY``, the pool of
-    zygote-forked kernels that runs the pages while the gallery runs, and the
-    measurement of the gallery's examples.
+    zygote-forked kernels and processes that runs the pages and the gallery's
+    examples, and the measurement of the examples.
 ``checks``
     Failing cells reported by file and line, terminal replay and leaked log
     lines, pages that ran too fast or showed nothing, figures whose text is cut
@@ -43,7 +43,7 @@ __version__ = "0.1.0"
 #: Settings whose default comes from a ``TFDOCS_*`` variable name it.
 SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_execution_workers": (
-        0, "", (int,), "pages executed at once; 0: one per core"),
+        0, "", (int,), "pages and examples executed at once; 0: one more than the cores"),
     "tfdocs_lock_wait": (
         600, "", (int, float),
         "seconds a build waits for another build of the same clone to finish"),
@@ -111,8 +111,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     fills its configuration at 10), 100 (``TFDOCS_ONLY``), 110 (``TFDOCS_SHARD``),
     300 (the fingerprint);
     ``builder-inited`` 1 (a new run record), 400 (stale examples forgotten), 450
-    (the pool starts, before sphinx-gallery runs the examples at 500), 550 (the
-    examples' runs handed over).
+    (the pool starts, pages and examples, before sphinx-gallery generates the
+    gallery at 500), 540 (sphinx-gallery runs any later example itself), 550
+    (the examples' runs handed over).
     """
     from tfdocs_sphinx import runs
     from tfdocs_sphinx.checks import cell_errors, figures, outputs, report, terminal

@@ -28,8 +28,8 @@ __all__ = [
     "sphinx_build_args",
 ]
 
-#: Environment shared by the build, the kernels it starts, the gallery (which
-#: runs in the Sphinx process), the tests and the benchmark.
+#: Environment shared by the build, the kernels and example processes it
+#: starts, the tests and the benchmark.
 BUILD_ENVIRONMENT: Mapping[str, str] = {
     # Drop TensorFlow's C++ INFO/WARNING/ERROR lines.
     "TF_CPP_MIN_LOG_LEVEL": "3",

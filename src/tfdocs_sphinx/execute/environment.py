@@ -5,10 +5,10 @@ Python. A Jupyter kernel forwards that descriptor into the cell's output, so the
 log lines would land on the rendered page. This part therefore
 
 * sets the variables of :data:`.locations.BUILD_ENVIRONMENT` that quieten
-  TensorFlow and pin hashing, once, for the Sphinx process (sphinx-gallery runs
-  examples in-process) and for the kernels it starts (they inherit the
-  environment); a variable already set keeps its value (and the fingerprint
-  covers it);
+  TensorFlow and pin hashing, once, for the Sphinx process and for the zygote,
+  kernels and example processes it starts (they inherit the environment; without
+  a zygote sphinx-gallery runs examples in-process); a variable already set
+  keeps its value (and the fingerprint covers it);
 * puts the ``tfdocs`` kernelspec (``execute/kernels/tfdocs``) on
   ``JUPYTER_PATH``; that kernel does not forward descriptor-level output, so
   what TensorFlow's C++ core prints goes to the build log instead of the page.

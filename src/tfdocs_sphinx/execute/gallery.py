@@ -1,9 +1,11 @@
 """Measure every gallery example sphinx-gallery runs, for the run record.
 
-sphinx-gallery runs the examples in the Sphinx process, one after another, at
-``builder-inited``. Its ``reset_modules`` hooks run before and after each one;
-:func:`measure_example`, added to them by the package (so ``conf.py`` never
-names it), times each example and takes its peak memory. Once the gallery is
+sphinx-gallery runs the examples at ``builder-inited``, each in a child of the
+zygote (:mod:`.examples`) or, without one, in the Sphinx process. Its
+``reset_modules`` hooks run before and after each one; :func:`measure_example`,
+added to them by the package (so ``conf.py`` never names it), times each
+example and takes its peak memory where it runs; a child hands its run back
+(:func:`take_run`, :func:`put_run`). Once the gallery is
 generated, :func:`hand_over` gives each run to the run record under the
 example's document, with the error sphinx-gallery caught, if any, and keeps it
 beside the example's generated files (:func:`run_path`); an example that is
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-__all__ = ["HOOK", "measure_example", "peak_rss_mb", "run_path"]
+__all__ = ["HOOK", "measure_example", "peak_rss_mb", "put_run", "run_path", "take_run"]
 
 #: How sphinx-gallery's ``reset_modules`` names the hook (a string, so that the
 #: configuration stays picklable).
@@ -86,6 +88,16 @@ def measure_example(
         versions=versions,
         build=runs.current_build(),
     )
+
+
+def take_run(name: str) -> runs.Run | None:
+    """Return (and forget) the run measured in this process of the example ``name``."""
+    return _finished.pop(name, None)
+
+
+def put_run(name: str, run: runs.Run) -> None:
+    """Keep the run of the example ``name`` measured in another process, for this build."""
+    _finished[name] = replace(run, build=runs.current_build())
 
 
 def hand_over(app: Sphinx) -> None:

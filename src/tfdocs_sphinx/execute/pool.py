@@ -1,13 +1,15 @@
-"""Execute the site's notebook pages in parallel, while the gallery runs.
+"""Execute the site's notebook pages and gallery examples in parallel.
 
 myst-nb executes a page when Sphinx reads it: one page at a time, each in a new
-kernel that imports TensorFlow again. This part executes every page whose
-outputs are not in the cache as soon as the build starts, on all cores, in
-kernels forked from a zygote that has imported TensorFlow once
-(:mod:`.zygote`), while sphinx-gallery runs the examples in the Sphinx process.
-When Sphinx then reads a page, the page's result is added to myst-nb's
-jupyter-cache and myst-nb finds it there, exactly as if it had executed the page
-itself.
+kernel that imports TensorFlow again; sphinx-gallery runs the examples one after
+another in the Sphinx process. This part executes every page whose outputs are
+not in the cache, and every example sphinx-gallery is about to run
+(:mod:`.examples`), as soon as the build starts, longest first, on all cores,
+in kernels and children forked from a zygote that has imported TensorFlow once
+(:mod:`.zygote`). When Sphinx then reads a page, the page's result is added to
+myst-nb's jupyter-cache and myst-nb finds it there, exactly as if it had
+executed the page itself; sphinx-gallery gets each example's result the same
+way.
 
 Only the Sphinx process writes to the cache (from ``source-read``, one page at a
 time), so parallel execution never meets SQLite's "database is locked". The
@@ -22,7 +24,9 @@ record (:mod:`..runs`); a cached page's run comes back from the cache with it.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
@@ -36,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from tfdocs_sphinx import notebooks, runs
-from tfdocs_sphinx.execute import lifetime, lock, order, rerun, zygote
+from tfdocs_sphinx.execute import examples, lifetime, lock, order, rerun, zygote
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -146,6 +150,10 @@ class Executor:
 
     def __init__(self) -> None:
         self.pending: dict[str, _Pending] = {}
+        #: Each example's run in the pool, by its script's real path.
+        self.examples: dict[str, Future[examples.Result | examples.Died | None]] = {}
+        #: While the gallery is generated: sphinx-gallery gets the pool's results.
+        self.serving = contextlib.ExitStack()
         self.cached: dict[str, runs.Run] = {}
         self.pool: ThreadPoolExecutor | None = None
         self.zygote: subprocess.Popen[bytes] | None = None
@@ -153,7 +161,7 @@ class Executor:
         self.zygote_lost = False
 
     def start(self, app: Sphinx) -> None:
-        """Submit every notebook page missing from the cache to the worker pool."""
+        """Submit every page missing from the cache, and every example to run, to the pool."""
         from jupyter_cache import get_cache
 
         if app.builder.format != "html" or app.config.nb_execution_mode != "cache":
@@ -178,10 +186,19 @@ class Executor:
                 data = cached.data.get(CACHE_KEY)
                 if data is not None:
                     self.cached[docname] = runs.Run.from_json(data)
-        if work:
-            self._start_pool(app, work)
+        jobs = examples.planned(app)
+        # Pickled here, once, before sphinx-gallery adds to it from this thread.
+        gallery_conf = pickle.dumps(app.config.sphinx_gallery_conf) if jobs else b""
+        if work or jobs:
+            self._start_pool(app, work, jobs, gallery_conf)
 
-    def _start_pool(self, app: Sphinx, work: Iterable[notebooks.NotebookPage]) -> None:
+    def _start_pool(
+        self,
+        app: Sphinx,
+        work: list[notebooks.NotebookPage],
+        jobs: list[examples.Example],
+        gallery_conf: bytes,
+    ) -> None:
         self.socket_dir = tempfile.TemporaryDirectory(prefix="tfdocs-zygote-")
         socket_path = str(Path(self.socket_dir.name, "zygote.sock"))
         env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
@@ -191,7 +208,10 @@ class Executor:
             env=env,
         )  # fmt: skip
         os.environ[zygote.ENV_VAR] = socket_path
-        workers = app.config.tfdocs_execution_workers or os.cpu_count() or 1
+        # One more than the cores: no unit keeps a core busy all the time (a
+        # kernel starting, messages waiting, a page's own processes), so the
+        # extra one fills the gaps (2 cores, this site: 146 s with 2, 135 with 3).
+        workers = app.config.tfdocs_execution_workers or (os.cpu_count() or 1) + 1
         self.pool = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="tfdocs-exec"
         )
@@ -202,20 +222,39 @@ class Executor:
         register = getattr(threading, "_register_atexit", None)
         if register is not None:
             register(self.abort)
-        pages = order.longest_first(work, order.previous_seconds(app.doctreedir))
+        # The examples first: Sphinx reads no page before sphinx-gallery has
+        # them all, and then reads each page while the pool runs the rest.
+        previous = order.previous_seconds(app.doctreedir, kind=None)
+        units: list[notebooks.NotebookPage | examples.Example] = [
+            *order.longest_first(jobs, previous),
+            *order.longest_first(work, previous),
+        ]
         logger.info(
-            "tfdocs: executing %d pages on %d workers while the gallery runs",
-            len(pages),
+            "tfdocs: executing %d pages and %d examples on %d workers",
+            len(work),
+            len(jobs),
             workers,
         )
-        for page in pages:
+        for unit in units:
+            if isinstance(unit, examples.Example):
+                key = os.path.realpath(unit.src_file)
+                self.examples[key] = self.pool.submit(
+                    examples.run_example, unit, gallery_conf
+                )
+                continue
             future = self.pool.submit(
                 execute_notebook,
-                page.notebook,
-                timeout=page.config.execution_timeout,
-                allow_errors=page.config.execution_allow_errors,
+                unit.notebook,
+                timeout=unit.config.execution_timeout,
+                allow_errors=unit.config.execution_allow_errors,
             )
-            self.pending[page.docname] = _Pending(page, future)
+            self.pending[unit.docname] = _Pending(unit, future)
+        if self.examples:
+            self.serving.enter_context(examples.serving(self.examples))
+
+    def gallery_generated(self, app: Sphinx) -> None:
+        """sphinx-gallery has run: it runs any example it generates later itself."""
+        self.serving.close()
 
     def collect(self, app: Sphinx, docname: str, source: list[str]) -> None:
         """Before myst-nb reads a page: wait for its run and put it in the cache."""
@@ -296,6 +335,7 @@ class Executor:
         the pages in flight.
         """
         self.abort()
+        self.serving.close()
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
@@ -352,11 +392,12 @@ def _excluded(path: Path, patterns: Iterable[str]) -> bool:
 
 
 def connect(app: Sphinx) -> None:
-    """Start before sphinx-gallery (builder-inited, priority 500) so both overlap."""
+    """Start before sphinx-gallery generates the gallery (builder-inited, priority 500)."""
     executor = Executor()
     lock.connect(app)
     rerun.connect(app)
     app.connect("builder-inited", executor.start, priority=450)
+    app.connect("builder-inited", executor.gallery_generated, priority=540)
     # sphinx-sitemap forks a manager at builder-inited: replaced once every extension is set up.
     app.connect("config-inited", lifetime.no_sitemap_manager)
     app.connect("source-read", executor.collect)

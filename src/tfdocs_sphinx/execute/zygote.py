@@ -22,6 +22,10 @@ Two entry points share this module (it imports nothing heavy at the top):
     manages it like any kernel. Without a zygote it becomes a plain
     ``ipykernel_launcher``.
 
+:func:`call` asks the zygote to fork a child that runs a Python function
+instead of a kernel (the gallery's examples, :mod:`.examples`), and waits for
+its exit status and peak memory.
+
 The fork-server is written here because the one in the standard library
 (``multiprocessing.forkserver``) runs Python functions, not kernels with their
 own standard streams and process lifetime.
@@ -30,6 +34,7 @@ own standard streams and process lifetime.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import selectors
@@ -38,13 +43,15 @@ import socket
 import struct
 import sys
 import time
+import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tfdocs_sphinx.execute import lifetime
 
-__all__ = ["ENV_VAR", "KERNEL_MODULES", "launch", "serve"]
+__all__ = ["ENV_VAR", "KERNEL_MODULES", "Exited", "call", "launch", "serve"]
 
 #: Environment variable naming the zygote's socket.
 ENV_VAR = "TFDOCS_ZYGOTE"
@@ -79,8 +86,6 @@ def serve(path: str, *, preload: Sequence[str] = ()) -> None:
     every kernel with what it started, on SIGTERM or when its parent (the
     Sphinx process) dies, however that dies.
     """
-    import importlib
-
     parent = os.getppid()
     lifetime.die_with_parent(signal.SIGTERM, parent=parent)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -199,7 +204,7 @@ def _fork_kernel(
         listener.close()
         for other in children.values():
             other.close()
-        _become_kernel(request, fds)
+        _become_child(request, fds)
     for fd in fds:
         os.close(fd)
     try:
@@ -236,8 +241,12 @@ def _read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
             and isinstance(request.get("argv"), list)
             and isinstance(request.get("cwd"), str)
             and isinstance(request.get("env"), dict)
+            and ":" in request.get("call", ":")
         ):
-            msg = "request must have argv (a list), cwd (a str) and env (a dict)"
+            msg = (
+                "request must have argv (a list), cwd (a str), env (a dict) and "
+                "optionally call (a 'module:function' str)"
+            )
             raise TypeError(msg)
     except (OSError, ValueError, TypeError):
         for fd in fds:
@@ -247,8 +256,8 @@ def _read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     return request, fds
 
 
-def _become_kernel(request: dict[str, Any], fds: list[int]) -> None:
-    """In the forked child: take the launcher's streams and run ipykernel."""
+def _become_child(request: dict[str, Any], fds: list[int]) -> None:
+    """In the forked child: take the client's streams; run ipykernel or the call."""
     code = 1
     zygote = os.getppid()
     try:
@@ -267,6 +276,12 @@ def _become_kernel(request: dict[str, Any], fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         argv = list(request["argv"])
+        if "call" in request:  # a function (call()), not a kernel
+            module, _, function = request["call"].partition(":")
+            sys.argv = [module, *argv]
+            returned = getattr(importlib.import_module(module), function)(argv)
+            code = returned if isinstance(returned, int) else 0
+            return
         # ipykernel read JPY_PARENT_PID when the zygote imported it: pass it on.
         if "JPY_PARENT_PID" in os.environ:
             argv.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")
@@ -277,6 +292,8 @@ def _become_kernel(request: dict[str, Any], fds: list[int]) -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001  (the child's own failure: shown, status 1)
+        traceback.print_exc()
     finally:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):
@@ -344,10 +361,20 @@ def launch(argv: list[str]) -> int:
 
 def _request_kernel(conn: socket.socket, argv: list[str]) -> int | None:
     """Ask the zygote on ``conn`` for a kernel; return its pid, None if it forked none."""
-    request = {"argv": argv, "cwd": str(Path.cwd()), "env": dict(os.environ)}
+    return _request(conn, {"argv": argv}, [0, 1, 2])
+
+
+def _request(
+    conn: socket.socket, request: dict[str, Any], fds: Sequence[int]
+) -> int | None:
+    """Send ``request`` with this cwd, environment and ``fds``; return the child's pid.
+
+    ``fds`` become the child's standard streams. None if the zygote forked none.
+    """
+    request = {**request, "cwd": str(Path.cwd()), "env": dict(os.environ)}
     data = json.dumps(request).encode()
     try:
-        socket.send_fds(conn, [_HEADER.pack(len(data)), data], [0, 1, 2])
+        socket.send_fds(conn, [_HEADER.pack(len(data)), data], list(fds))
         reply = b""
         while not reply.endswith(b"\n"):  # byte by byte: the exit line follows it
             chunk = conn.recv(1)
@@ -358,6 +385,54 @@ def _request_kernel(conn: socket.socket, argv: list[str]) -> int | None:
     except (OSError, ValueError, KeyError):
         return None
     return pid if isinstance(pid, int) and pid > 0 else None
+
+
+@dataclass(frozen=True)
+class Exited:
+    """How a child :func:`call` started ended."""
+
+    #: Its exit status, negative for the signal that killed it (``-9``: SIGKILL).
+    status: int
+    #: Its peak resident memory in kB (``ru_maxrss``).
+    maxrss_kb: int
+
+
+def call(
+    path: str, function: str, argv: Sequence[str], *, stdio: Sequence[int] = (0, 1, 2)
+) -> Exited:
+    """Run ``function(argv)`` in a child the zygote at ``path`` forks; wait for it.
+
+    ``function`` is ``"module:name"``; the child imports the module, calls the
+    function with ``argv`` (a list of strings) in this process's working
+    directory and environment, with ``stdio`` as its standard streams, and exits
+    with the function's return value (an int; otherwise 0), 1 if it raised. As
+    for a kernel, the child is in its own process group, killed with what it
+    started when it ends or when this connection closes.
+
+    Raises
+    ------
+    OSError
+        If no zygote answers at ``path``, it forks no child, or it goes before
+        the child's end is reported (the zygote died).
+    """
+    if ":" not in function:
+        msg = f"function must be 'module:name', got {function!r}"
+        raise ValueError(msg)
+    conn = _connect(path)
+    if conn is None:
+        msg = f"no zygote answers at {path}"
+        raise OSError(msg)
+    with conn, conn.makefile("r", encoding="utf-8") as replies:
+        pid = _request(conn, {"call": function, "argv": list(argv)}, stdio)
+        if pid is None:
+            msg = f"the zygote at {path} forked no child for {function}"
+            raise OSError(msg)
+        line = replies.readline()
+    if not line:
+        msg = f"the zygote at {path} went before child {pid} ({function}) ended"
+        raise OSError(msg)
+    ended = json.loads(line)
+    return Exited(status=int(ended["exit"]), maxrss_kb=int(ended["maxrss_kb"]))
 
 
 def _connect(path: str, *, wait: float = 10.0) -> socket.socket | None:
