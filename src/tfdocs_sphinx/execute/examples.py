@@ -105,7 +105,10 @@ def planned(app: Sphinx) -> list[Example]:
     if not conf.get("plot_gallery") or conf.get("run_stale_examples"):
         return []
     srcdir = Path(app.srcdir)
-    pairs = zip(_listed(conf["examples_dirs"]), _listed(conf["gallery_dirs"]))
+    # As sphinx-gallery pairs them (it reports unequal lists itself).
+    pairs = zip(
+        _listed(conf["examples_dirs"]), _listed(conf["gallery_dirs"]), strict=False
+    )
     found = []
     for examples_dir, gallery_dir in pairs:
         source, target = srcdir / examples_dir, srcdir / gallery_dir
@@ -176,7 +179,7 @@ def run_example(example: Example, gallery_conf: bytes) -> Result | Died | None:
             except OSError:  # the zygote is gone: sphinx-gallery runs it itself
                 return None
         if ended.status == 0 and result.is_file():
-            loaded: Result = pickle.loads(result.read_bytes())  # noqa: S301  (our own child's)
+            loaded: Result = pickle.loads(result.read_bytes())  # our own child's
             return loaded
     message = (
         f"tfdocs: {os.path.normpath(example.src_file)}: the example's process "
@@ -221,8 +224,8 @@ def child(argv: list[str]) -> int:
     from sphinx_gallery.gen_rst import generate_file_rst
 
     job, result = (Path(arg) for arg in argv)
-    fname, target_dir, src_dir, conf = pickle.loads(job.read_bytes())  # noqa: S301
-    gallery_conf = pickle.loads(conf)  # noqa: S301
+    fname, target_dir, src_dir, conf = pickle.loads(job.read_bytes())
+    gallery_conf = pickle.loads(conf)
     # As generate_dir_rst does before it generates a folder's examples.
     (Path(target_dir) / "images" / "thumb").mkdir(parents=True, exist_ok=True)
     matplotlib.use("agg")
