@@ -155,6 +155,25 @@ def test_a_large_environment_reaches_the_kernel(
     assert out.split() == [str(zygote_pid), str(len(big))]
 
 
+def test_the_zygotes_socket_appears_only_once_it_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A launcher that finds the socket but is refused takes the zygote for gone.
+    path = tmp_path / "zygote.sock"
+    existed: list[bool] = []
+    listen = socket.socket.listen
+
+    def spy(self: socket.socket, *args: int) -> None:
+        existed.append(path.exists())
+        listen(self, *args)
+
+    monkeypatch.setattr(socket.socket, "listen", spy)
+    with zygote._listen(str(path)), socket.socket(socket.AF_UNIX) as client:
+        client.connect(str(path))
+    assert existed == [False]
+    assert [p.name for p in tmp_path.iterdir()] == ["zygote.sock"]
+
+
 def test_a_dead_zygote_leaves_plain_kernels_without_waiting(
     zygote_pid: int, tmp_path: Path
 ) -> None:

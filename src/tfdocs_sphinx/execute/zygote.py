@@ -90,9 +90,7 @@ def serve(path: str, *, preload: Sequence[str] = ()) -> None:
     lifetime.die_with_parent(signal.SIGTERM, parent=parent)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the build stops us
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    listener.listen(64)  # kernels asked for during the imports queue here
+    listener = _listen(path)
     for name in (*preload, *KERNEL_MODULES):
         importlib.import_module(name)
     _forget_tensorflow_logger()
@@ -112,6 +110,29 @@ def serve(path: str, *, preload: Sequence[str] = ()) -> None:
     finally:
         for pid in children:
             lifetime.kill_group(pid)
+
+
+def _listen(path: str) -> socket.socket:
+    """Listen on the Unix socket ``path``, which appears only once it accepts.
+
+    ``bind`` makes the file and ``listen`` then lets it accept: a launcher that
+    connects in between is refused, takes the zygote for gone, and starts a
+    plain kernel, which a ``kill -9`` of the build can leave running with what
+    its page started. So the socket is bound under another name in the same
+    folder and renamed to ``path`` once it listens (a rename is atomic).
+    """
+    final = Path(path)
+    staging = final.with_name(f".{os.getpid()}.{final.name}")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(str(staging))
+        listener.listen(64)  # kernels asked for during the imports queue here
+        staging.replace(final)
+    except OSError:
+        listener.close()
+        staging.unlink(missing_ok=True)
+        raise
+    return listener
 
 
 def _say(message: str) -> None:
