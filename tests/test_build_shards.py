@@ -10,7 +10,7 @@ import pytest
 
 from repro import compare_sites
 from sitebuild import SITES, build_site, site_command
-from tfdocs_sphinx.execute import shards
+from tfdocs_sphinx.execute import order, shards
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,9 @@ def test_two_shards_merged_build_the_site_of_one_machine(tmp_path: Path) -> None
     assert compare_sites(one.html, final.html) == []
 
 
-def test_plan_counts_shards_from_the_run_record(tmp_path: Path) -> None:
+def test_plan_counts_shards_from_the_run_record_or_the_committed_seconds(
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "site"
     site_command(root, *UNITS)
     doctrees = root / "_build" / "doctrees"
@@ -72,6 +74,12 @@ def test_plan_counts_shards_from_the_run_record(tmp_path: Path) -> None:
     assert shards.plan(doctrees, root / "docs", gallery, seconds=1000) == 1
     shutil.rmtree(doctrees)  # no record: a second per unit
     assert shards.plan(doctrees, root / "docs", gallery, seconds=1) == 4
+    # No record, but the site's committed seconds (a CI runner's fresh clone).
+    committed = dict.fromkeys(EXECUTED, 100)
+    (root / "docs" / order.DURATIONS).write_text(
+        json.dumps(committed), encoding="utf-8"
+    )
+    assert shards.plan(doctrees, root / "docs", gallery, seconds=100) == len(EXECUTED)
 
 
 @pytest.mark.parametrize("text", ["0/2", "3/2", "1", "a/b", "1/0"])

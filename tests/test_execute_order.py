@@ -82,3 +82,58 @@ def test_previous_seconds_without_a_usable_record_is_empty(
         runs_path(tmp_path).parent.mkdir(parents=True, exist_ok=True)
         runs_path(tmp_path).write_text(content, encoding="utf-8")
     assert order.previous_seconds(tmp_path) == {}
+
+
+def test_a_build_without_a_record_reads_the_committed_seconds(tmp_path: Path) -> None:
+    doctrees, docs = tmp_path / "doctrees", tmp_path / "docs"
+    docs.mkdir()
+    (docs / order.DURATIONS).write_text(
+        '{"tensors": 5.5, "auto_examples/plot_x": 9, "distribution": 16.0}',
+        encoding="utf-8",
+    )
+    assert order.expected_seconds(doctrees, docs) == {
+        "tensors": 5.5, "auto_examples/plot_x": 9.0, "distribution": 16.0,
+    }  # fmt: skip
+    # The build's own record wins where it knows a unit.
+    _write_record(doctrees, {"tensors": Run("page", 7.0, 300.0, build="b")})
+    assert order.expected_seconds(doctrees, docs)["tensors"] == 7.0
+
+
+def test_committed_seconds_are_written_from_the_record_and_read_back(
+    tmp_path: Path,
+) -> None:
+    doctrees, docs = tmp_path / "doctrees", tmp_path / "docs"
+    docs.mkdir()
+    _write_record(
+        doctrees,
+        {
+            "tensors": Run("page", 5.54, 300.0, build="b"),
+            "broken": Run("page", 0.5, 300.0, error="ZeroDivisionError", build="b"),
+            "auto_examples/plot_x": Run("example", 9.0, 0.0, build="b"),
+        },
+    )
+    path = order.write_durations(doctrees, docs)
+    assert path == docs / order.DURATIONS
+    assert list(json.loads(path.read_text(encoding="utf-8"))) == [
+        "auto_examples/plot_x", "tensors",
+    ]  # fmt: skip
+    assert order.committed_seconds(docs) == {
+        "auto_examples/plot_x": 9.0,
+        "tensors": 5.5,
+    }
+
+
+def test_writing_committed_seconds_without_a_record_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="doctreedir: no run record"):
+        order.write_durations(tmp_path / "doctrees", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "content", ["{not json", "[]", '{"a": "5"}', '{"a": -1}', '{"a": true}']
+)
+def test_bad_committed_seconds_are_an_error_naming_the_file(
+    tmp_path: Path, content: str
+) -> None:
+    (tmp_path / order.DURATIONS).write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=order.DURATIONS):
+        order.committed_seconds(tmp_path)

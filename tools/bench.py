@@ -26,6 +26,10 @@ on this machine, and writes ``_build/bench.json`` and a table:
     and the peak total memory of its whole process tree, sampled every 0.2 s
     from ``/proc`` (``bench_memory``): PSS counts memory a forked kernel shares
     with the zygote once, RSS once per process.
+``docs/_durations.json``
+    Rewritten from the cold build's run record: each unit's seconds, which a
+    build with no record of its own (a fresh clone, CI) runs longest first
+    (``tfdocs_sphinx.execute.order``). Commit it with the figures.
 ``overhead_s``
     ``cold_s`` minus ``floor_cpu_s`` divided by the cores: what the cold build
     costs beyond the floor's work split perfectly over every core (kernel
@@ -70,6 +74,7 @@ from typing import Any
 from bench_edits import edited, restore_leftovers, sigterm_raises
 from bench_memory import TreeSampler
 from bench_scale import Scale, replicate_site, slopes
+from tfdocs_sphinx.execute.order import write_durations
 from tfdocs_sphinx.locations import BUILD_ENVIRONMENT, sphinx_build_args
 from tfdocs_sphinx.runs import Run, read_record
 
@@ -438,6 +443,9 @@ def bench(*, scale: list[int] | None = None) -> int:
     print("builds")
     shutil.rmtree(DOCS / "auto_examples", ignore_errors=True)
     cold = _build("cold")
+    # Each unit's seconds, the order of a build with no record (a fresh clone):
+    # committed with the README's figures.
+    print(f"  wrote {write_durations(BENCH / 'doctrees', DOCS).relative_to(ROOT)}")
     noop = _build("noop")
     page = DOCS / EDITED_PAGE
     with edited(page, edit_prose, backups=EDITS):

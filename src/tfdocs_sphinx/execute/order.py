@@ -8,20 +8,37 @@ A page's expected time is its time in the previous build's run record
 (:mod:`..runs`). A page the record does not know (new, or it failed last time)
 may be as long as any: it goes first. Ties go by name, so the same record always
 gives the same order.
+
+A build with no record of its own (a fresh clone, a CI runner) reads the
+site's committed seconds instead (:data:`DURATIONS`, as PyTorch's tutorials
+commit theirs to balance their shards): without them it would run the pages in
+name order, and the longest could start last (2 cores, this site: 149 s
+against 135 s longest first). ``nox -s bench`` refreshes them.
 """
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from tfdocs_sphinx.runs import Kind, read_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-    from pathlib import Path
 
-__all__ = ["longest_first", "previous_seconds"]
+__all__ = [
+    "DURATIONS",
+    "committed_seconds",
+    "expected_seconds",
+    "longest_first",
+    "previous_seconds",
+    "write_durations",
+]
+
+#: The file, in the site's source folder, of each unit's committed seconds.
+DURATIONS = "_durations.json"
 
 
 class _Named(Protocol):
@@ -54,6 +71,68 @@ def previous_seconds(
         for name, run in record.runs.items()
         if kind in {None, run.kind} and run.error is None
     }
+
+
+def committed_seconds(srcdir: str | Path) -> dict[str, float]:
+    """Return each unit's seconds committed in ``srcdir`` (:data:`DURATIONS`); none: ``{}``.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a JSON object of unit names to seconds (it is a
+        source: a bad one is an error to fix, not a record to ignore).
+
+    >>> committed_seconds("no/such/docs")
+    {}
+    """
+    path = Path(srcdir, DURATIONS)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        msg = f"{path}: not JSON ({exc})"
+        raise ValueError(msg) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(seconds, int | float)
+        and not isinstance(seconds, bool)
+        and math.isfinite(seconds)
+        and seconds >= 0
+        for seconds in data.values()
+    ):
+        msg = f"{path}: must map each unit's name to its seconds (a number, at least 0)"
+        raise ValueError(msg)
+    return {str(name): float(seconds) for name, seconds in data.items()}
+
+
+def expected_seconds(doctreedir: str | Path, srcdir: str | Path) -> dict[str, float]:
+    """Return each unit's expected seconds: the last run record's, else the committed ones.
+
+    >>> expected_seconds("no/such/doctrees", "no/such/docs")
+    {}
+    """
+    return {**committed_seconds(srcdir), **previous_seconds(doctreedir, kind=None)}
+
+
+def write_durations(doctreedir: str | Path, srcdir: str | Path) -> Path:
+    """Commit-ready: write each unit's seconds in the run record to ``srcdir``; return the file.
+
+    Every unit whose last run succeeded, to a tenth of a second, by name (a
+    stable diff).
+
+    Raises
+    ------
+    ValueError
+        If ``doctreedir`` holds no run record with a unit that succeeded.
+    """
+    seconds = previous_seconds(doctreedir, kind=None)
+    if not seconds:
+        msg = f"doctreedir: no run record with a unit that succeeded in {doctreedir}"
+        raise ValueError(msg)
+    path = Path(srcdir, DURATIONS)
+    rounded = {name: round(seconds[name], 1) for name in sorted(seconds)}
+    path.write_text(json.dumps(rounded, indent=1) + "\n", encoding="utf-8")
+    return path
 
 
 def longest_first(pages: Iterable[_Page], previous: Mapping[str, float]) -> list[_Page]:

@@ -224,7 +224,7 @@ class Executor:
             register(self.abort)
         # The examples first: Sphinx reads no page before sphinx-gallery has
         # them all, and then reads each page while the pool runs the rest.
-        previous = order.previous_seconds(app.doctreedir, kind=None)
+        previous = order.expected_seconds(app.doctreedir, app.srcdir)
         units: list[notebooks.NotebookPage | examples.Example] = [
             *order.longest_first(jobs, previous),
             *order.longest_first(work, previous),

@@ -13,9 +13,10 @@ same site as a build on one machine.
 
 The shares (:func:`assign`) follow the longest-processing-time rule: longest
 first, each unit to the least loaded shard, by the seconds each took in the
-last build's run record; a unit the record does not know counts as the mean of
-those it knows (1 s with no record). Ties go by name, so machines with the
-same sources and the same record compute the same shares.
+last build's run record, else the site's committed seconds
+(:func:`.order.expected_seconds`); a unit neither knows counts as the mean of
+those known (1 s with none). Ties go by name, so machines with the same
+sources and the same record (or none: a CI runner) compute the same shares.
 ``python -m tfdocs_sphinx.execute.shards plan --seconds S`` prints the number of
 shards that keeps each near ``S`` seconds of execution, as JSON for a CI matrix.
 """
@@ -33,7 +34,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tfdocs_sphinx.execute.order import previous_seconds
+from tfdocs_sphinx.execute.order import expected_seconds
 from tfdocs_sphinx.runs import read_record
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ def restrict_to_shard(app: Sphinx, config: Config) -> None:
     gallery = config.sphinx_gallery_conf
     srcdir = Path(app.srcdir)
     units = site_units(srcdir, gallery)
-    previous = previous_seconds(app.doctreedir, kind=None)
+    previous = expected_seconds(app.doctreedir, srcdir)
     mine = set(assign({unit: previous.get(unit) for unit in units}, count)[index - 1])
     config.nb_execution_excludepatterns = [
         *config.nb_execution_excludepatterns,
@@ -210,13 +211,14 @@ def plan(
 ) -> int:
     """Return how many shards keep each near ``seconds`` of execution (at least 1).
 
-    The site's expected execution time is the sum of its units' seconds in the
-    last run record (unknown units counted as in :func:`assign`).
+    The site's expected execution time is the sum of its units' expected
+    seconds (:func:`.order.expected_seconds`; unknown units counted as in
+    :func:`assign`).
     """
     if not seconds > 0:
         msg = f"seconds must be positive; got {seconds!r}"
         raise ValueError(msg)
-    previous = previous_seconds(doctreedir, kind=None)
+    previous = expected_seconds(doctreedir, srcdir)
     units = site_units(srcdir, gallery_conf)
     total = sum(_expected({unit: previous.get(unit) for unit in units}).values())
     return max(1, math.ceil(total / seconds))
