@@ -169,6 +169,9 @@ def test_the_docs_build_restores_executed_outputs_keyed_on_lock_and_sources() ->
     assert sources is not None, key["env"]["SOURCES"]
     hashed = {pattern.strip(" '") for pattern in sources[1].split(",")}
     assert hashed == {"conf.py", "docs/**", "examples/**", "helpers/src/**", "src/**"}
+    # The checkout's new file times must not have Sphinx read every page again.
+    workflow = _load(ROOT / ".github" / "workflows" / "docs.yml")
+    assert workflow["env"]["TFDOCS_KEEP_SOURCE_TIMES"] == "1"
 
 
 def test_the_docs_build_runs_on_shards_past_a_threshold() -> None:

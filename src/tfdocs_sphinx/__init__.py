@@ -59,6 +59,9 @@ SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_shard": (
         os.environ.get("TFDOCS_SHARD", ""), "", (str,),
         "'i/N': execute only shard i of N of the pages and examples (TFDOCS_SHARD)"),
+    "tfdocs_keep_source_times": (
+        os.environ.get("TFDOCS_KEEP_SOURCE_TIMES", "") not in {"", "0"}, "", (bool,),
+        "sources unchanged get their recorded times back (TFDOCS_KEEP_SOURCE_TIMES)"),
     "tfdocs_renderers": (
         [], "env", (list, tuple, set, frozenset),
         "functions whose call, ending a cell, must show a rendered view"),
@@ -107,7 +110,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
       sphinx-gallery, so both are loaded first.
 
     Other orderings are priorities, stated where they are connected:
-    ``config-inited`` 1 (the build lock), 5 (the gallery hook and scraper, before sphinx-gallery
+    ``config-inited`` 1 (the build lock), 2 (unchanged sources' times), 5 (the gallery hook and scraper, before sphinx-gallery
     fills its configuration at 10), 100 (``TFDOCS_ONLY``), 110 (``TFDOCS_SHARD``),
     300 (the fingerprint);
     ``builder-inited`` 1 (a new run record), 400 (stale examples forgotten), 450
@@ -124,6 +127,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         only,
         pool,
         shards,
+        sourcetimes,
     )
     from tfdocs_sphinx.publish import (
         a11y,
@@ -146,7 +150,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_config_value(name, default, rebuild, types=types)
 
     runs.connect(app)
-    for part in (gallery, only, shards, fingerprint, pool):
+    for part in (sourcetimes, gallery, only, shards, fingerprint, pool):
         part.connect(app)
     for part in (cell_errors, terminal, report, outputs, figures):
         part.connect(app)
