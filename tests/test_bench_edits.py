@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench_edits import edited, restore_leftovers
+from bench_edits import checked_out, edited, restore_leftovers
 
 TOOLS = Path(__file__).parents[1] / "tools"
 ORIGINAL = "---\nfile_format: mystnb\n---\n# Title\n\nSome words.\n"
@@ -115,3 +115,20 @@ def test_a_file_changed_after_the_kill_is_left_alone(page: Path) -> None:
     assert message.startswith("left ")
     assert page.read_text(encoding="utf-8") == "Someone's new work.\n"
     assert not list(backups.iterdir())
+
+
+def test_a_checkout_dates_every_file_now_and_the_untouched_ones_get_their_times_back(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "sub").mkdir()
+    same, written = tmp_path / "sub" / "same.md", tmp_path / "written.md"
+    for path in (same, written):
+        path.write_text("text", encoding="utf-8")
+        os.utime(path, ns=(10**18, 10**18))
+    with checked_out(tmp_path):
+        assert same.stat().st_mtime_ns > 10**18
+        assert written.stat().st_mtime_ns > 10**18
+        time.sleep(0.01)
+        written.write_text("new text", encoding="utf-8")
+    assert same.stat().st_mtime_ns == 10**18
+    assert written.stat().st_mtime_ns > 10**18  # its change must stay visible

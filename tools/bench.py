@@ -21,6 +21,14 @@ on this machine, and writes ``_build/bench.json`` and a table:
     edited page is restored whatever ends the benchmark (``bench_edits``).
     ``cold_imported_tensorflow`` and ``noop_imported_tensorflow`` say whether
     the Sphinx process imported TensorFlow (the examples run elsewhere).
+``pull_request``
+    A pull request's docs build as the workflow makes it, after a fresh
+    checkout (``bench_edits.checked_out``: every source dated now) with the
+    cache kept: one sentence changed (``pr_prose``), one code cell
+    (``pr_code``), and the sentence again without ``TFDOCS_KEEP_SOURCE_TIMES``
+    (``pr_prose_plain``): seconds, documents read, units executed. A change of
+    a helper executes everything: ``cold_s``. Every build of the benchmark
+    sets ``TFDOCS_KEEP_SOURCE_TIMES=1``, as the workflow does.
 ``cold_cpu_s``, ``cold_peak_pss_mb``, ``cold_peak_rss_mb``
     The cold build's CPU seconds (Sphinx, zygote, kernels and what they start)
     and the peak total memory of its whole process tree, sampled every 0.2 s
@@ -61,6 +69,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -71,7 +80,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench_edits import edited, restore_leftovers, sigterm_raises
+from bench_edits import checked_out, edited, restore_leftovers, sigterm_raises
 from bench_memory import TreeSampler
 from bench_scale import Scale, replicate_site, slopes
 from tfdocs_sphinx.execute.order import write_durations
@@ -308,6 +317,7 @@ class Build:
     pages: dict[str, Run]  # executed by this build, by docname
     examples: dict[str, Run]
     tensorflow_imported: bool  # in the Sphinx process
+    read: int  # documents Sphinx read (added or changed)
 
     @property
     def seconds(self) -> float:
@@ -316,9 +326,18 @@ class Build:
 
 
 def _build(
-    label: str, *, root: Path = ROOT, out: Path = BENCH, strict: bool = True
+    label: str,
+    *,
+    root: Path = ROOT,
+    out: Path = BENCH,
+    strict: bool = True,
+    keep_source_times: bool = True,
 ) -> Build:
-    """Build the site in ``root`` into ``out``; read what ran from its run record."""
+    """Build the site in ``root`` into ``out``; read what ran from its run record.
+
+    As the docs workflow builds, with ``TFDOCS_KEEP_SOURCE_TIMES=1`` unless
+    ``keep_source_times`` is false.
+    """
     probe = out / f"{label}.probe.json"
     code = (
         "import json, sys\n"
@@ -335,7 +354,10 @@ def _build(
         doctreedir=out / "doctrees",
         strict=strict,
     )
-    measured = _timed([sys.executable, "-c", code, str(probe), *args])
+    keep = {"TFDOCS_KEEP_SOURCE_TIMES": "1" if keep_source_times else "0"}
+    measured = _timed(
+        [sys.executable, "-c", code, str(probe), *args], env={**os.environ, **keep}
+    )
     record = read_record(out / "doctrees")
     build = Build(
         measured=measured,
@@ -344,14 +366,27 @@ def _build(
         tensorflow_imported=json.loads(probe.read_text(encoding="utf-8"))[
             "tensorflow_imported"
         ],
+        read=documents_read(measured.output),
     )
     print(
         f"  {label}: {measured.seconds:.1f} s (CPU {measured.cpu_s:.1f} s, "
         f"tree peak {measured.tree_pss_mb:.0f} MB PSS, "
         f"{measured.tree_rss_mb:.0f} MB RSS), executed {len(build.pages)} pages, "
-        f"{len(build.examples)} examples"
+        f"{len(build.examples)} examples, read {build.read} documents"
     )
     return build
+
+
+def documents_read(output: str) -> int:
+    """Return how many documents a build read, from Sphinx's own count in ``output``.
+
+    >>> documents_read("updating environment: 0 added, 2 changed, 0 removed")
+    2
+    >>> documents_read("no line of that kind")
+    0
+    """
+    found = re.search(r"updating environment: .*?(\d+) added, (\d+) changed", output)
+    return int(found[1]) + int(found[2]) if found else 0
 
 
 def _load() -> list[float]:
@@ -454,6 +489,17 @@ def bench(*, scale: list[int] | None = None) -> int:
     with edited(page, edit_code, backups=EDITS):
         code = _build("edit_code")
     _build("restore")
+    # A pull request's build as the docs workflow makes it: a fresh checkout
+    # (every source dated now) with the cache restored (here: kept).
+    pull: dict[str, Build] = {}
+    for label, edit, keep in (
+        ("pr_prose", edit_prose, True),
+        ("pr_code", edit_code, True),
+        ("pr_prose_plain", edit_prose, False),
+    ):
+        with checked_out(DOCS), edited(page, edit, backups=EDITS):
+            pull[label] = _build(label, keep_source_times=keep)
+        _build("restore")
     scaled = _scale(scale, units) if scale else None
     load_end = _load()
 
@@ -484,6 +530,14 @@ def bench(*, scale: list[int] | None = None) -> int:
         "noop_s": round(noop.seconds, 1),
         "edit_prose_s": round(prose.seconds, 1),
         "edit_code_s": round(code.seconds, 1),
+        "pull_request": {
+            label: {
+                "seconds": round(build.seconds, 1),
+                "read": build.read,
+                "executed": len(build.pages) + len(build.examples),
+            }
+            for label, build in pull.items()
+        },
         "edited_page": f"docs/{EDITED_PAGE}",
         "edited_page_s": page_s,
         "build_exec_s": round(exec_s, 1),
@@ -541,6 +595,10 @@ def _print_table(result: dict[str, Any]) -> None:
         print(f"slopes per added unit: {scale['slopes_s_per_unit']} s, "
               f"{scale['slopes_cpu_s_per_unit']} CPU s")  # fmt: skip
     print("\n| target | met |\n|---|---|")
+    print("\n| pull request (fresh checkout, cache kept) | seconds | read | executed |")
+    print("|---|---|---|---|")
+    for label, row in result["pull_request"].items():
+        print(f"| {label} | {row['seconds']} | {row['read']} | {row['executed']} |")
     for target, met in result["reported"].items():
         print(f"| {target} (reported) | {'met' if met else 'MISSED'} |")
     for target, met in result["targets"].items():

@@ -10,6 +10,7 @@ half of one. Before editing, the original and the edit are saved to a backup in
 ``backups``; a benchmark killed outright (``SIGKILL``, a power cut) leaves it
 behind, and :func:`restore_leftovers` puts the original back on the next run,
 unless the file was changed since (then it is left alone and reported).
+:func:`checked_out` dates a folder's files as a fresh checkout does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import signal
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +30,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import FrameType
 
-__all__ = ["edited", "restore_leftovers", "sigterm_raises", "write_atomic"]
+__all__ = [
+    "checked_out",
+    "edited",
+    "restore_leftovers",
+    "sigterm_raises",
+    "write_atomic",
+]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -146,3 +154,25 @@ def restore_leftovers(backups: Path) -> list[str]:
             done.append(f"left {path} as it is (changed since the benchmark edited it)")
         backup.unlink()
     return done
+
+
+@contextlib.contextmanager
+def checked_out(folder: Path) -> Iterator[None]:
+    """Within the block, every file in ``folder`` is dated now, as a fresh checkout is.
+
+    When the block ends, each file still dated so gets its time back; a file
+    written meanwhile keeps its new time (an older one could hide the change
+    from a build that compares times). Contents are never touched.
+    """
+    files = [path for path in sorted(folder.rglob("*")) if path.is_file()]
+    times = {path: path.stat().st_mtime_ns for path in files}
+    now = time.time_ns()
+    for path in files:
+        os.utime(path, ns=(now, now))
+    try:
+        yield
+    finally:
+        for path, mtime_ns in times.items():
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime_ns == now:
+                    os.utime(path, ns=(mtime_ns, mtime_ns))
