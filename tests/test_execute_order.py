@@ -1,15 +1,17 @@
-"""The pool's order: unknown pages, then longest first (tfdocs_sphinx.execute.order)."""
+"""The pool's order, longest first, and the reading's, as runs end (tfdocs_sphinx.execute.order)."""
 
 from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tfdocs_sphinx.execute import order
+from sitebuild import SITES, build_site, site_command
+from tfdocs_sphinx.execute import order, pool
 from tfdocs_sphinx.locations import runs_path
 from tfdocs_sphinx.runs import Run
 
@@ -137,3 +139,63 @@ def test_bad_committed_seconds_are_an_error_naming_the_file(
     (tmp_path / order.DURATIONS).write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=order.DURATIONS):
         order.committed_seconds(tmp_path)
+
+
+def test_finish_order_runs_the_units_as_submitted_on_the_first_free_worker() -> None:
+    expected = {"long": 10.0, "a": 2.0, "b": 3.0, "c": 2.0}
+    # Two workers: long 0-10; a 0-2, b 2-5, c 5-7.
+    submitted = ["long", "a", "b", "c"]
+    assert order.finish_order(submitted, expected, workers=2) == ["a", "b", "c", "long"]
+    # One worker: in the order submitted; as many workers as units: shortest first.
+    assert order.finish_order(submitted, expected, workers=1) == submitted
+    assert order.finish_order(submitted, expected, workers=4) == ["a", "c", "b", "long"]
+
+
+def test_finish_order_counts_an_unknown_unit_as_the_mean_and_ties_as_submitted() -> (
+    None
+):
+    # new: the mean of the known, 3 s: it ends with x, after it (submitted later).
+    expected = {"x": 3.0, "one": 1.0, "five": 5.0}
+    assert order.finish_order(["x", "new", "one", "five"], expected, workers=4) == [
+        "one", "x", "new", "five",
+    ]  # fmt: skip
+    assert order.finish_order(["b", "a"], {}, workers=2) == ["b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("submitted", "workers", "message"),
+    [(["a"], 0, "workers must be at least 1"), (["a", "a"], 1, "submitted: a unit")],
+)
+def test_finish_order_refuses_bad_arguments_naming_them(
+    submitted: list[str], workers: int, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        order.finish_order(submitted, {}, workers=workers)
+
+
+def test_the_executor_has_pages_read_without_waiting_first_then_as_runs_end() -> None:
+    executor = pool.Executor()
+    executor.finish_order = ["auto_examples/plot_x", "short", "medium", "long"]
+    executor.pending = dict.fromkeys(["long", "medium", "short"])  # type: ignore[arg-type]
+    docnames = ["api", "auto_examples/plot_x", "index", "long", "medium", "short"]
+    executor.order_reading(None, None, docnames)  # type: ignore[arg-type]
+    assert docnames == [
+        "api", "auto_examples/plot_x", "index", "short", "medium", "long",
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_sphinx_reads_a_short_page_before_a_longer_one_running_beside_it(
+    tmp_path: Path,
+) -> None:
+    """By name, a_long would be read first, and b_short wait to be read after it."""
+    root = tmp_path / "site"
+    site_command(root, SITES / "order" / "a_long.md", SITES / "order" / "b_short.md")
+    (root / "docs" / order.DURATIONS).write_text(
+        '{"a_long": 4.0, "b_short": 0.3}', encoding="utf-8"
+    )
+    build = build_site(root, options=("-D", "tfdocs_execution_workers=2"))
+    assert build.returncode == 0, build.output
+    read = re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", build.output)
+    assert read == ["auto_examples/index", "index", "b_short", "a_long"], build.output
+    assert set(build.runs.executed("page")) == {"a_long", "b_short"}

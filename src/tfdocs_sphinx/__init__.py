@@ -43,7 +43,7 @@ __version__ = "0.1.0"
 #: Settings whose default comes from a ``TFDOCS_*`` variable name it.
 SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_execution_workers": (
-        0, "", (int,), "pages and examples executed at once; 0: one more than the cores"),
+        0, "", (int,), "pages and examples executed at once; 0: two more than the cores"),
     "tfdocs_lock_wait": (
         600, "", (int, float),
         "seconds a build waits for another build of the same clone to finish"),

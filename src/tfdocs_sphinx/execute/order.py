@@ -15,24 +15,34 @@ commit theirs to balance their shards): without them it would run the pages in
 name order, and the longest could start last. ``nox -s bench`` refreshes them.
 (On this site's 2 cores the order moved its cold build little: 149 s by name,
 150 s longest first, one benchmark each.)
+
+Sphinx reads the pages one by one, by name, and reading a page waits for its
+run: a short page the pool runs last, read early, holds up the reading of every
+page after it, and they are all read after the last run ends, while a core
+idles. :func:`finish_order` gives the order the pool is expected to end its
+runs in, which the pool gives Sphinx to read in (``env-before-read-docs``), so
+the reading keeps up with the runs and little is left to read at the end.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
+import statistics
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from tfdocs_sphinx.runs import Kind, read_record
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
     "DURATIONS",
     "committed_seconds",
     "expected_seconds",
+    "finish_order",
     "longest_first",
     "previous_seconds",
     "write_durations",
@@ -165,3 +175,43 @@ def longest_first(pages: Iterable[_Page], previous: Mapping[str, float]) -> list
             page.docname,
         ),
     )
+
+
+def finish_order(
+    submitted: Sequence[str], expected: Mapping[str, float], *, workers: int
+) -> list[str]:
+    """Return the units ``submitted`` in the order ``workers`` are expected to end them.
+
+    Each unit starts on the first worker free, in the order submitted, and
+    takes its ``expected`` seconds; a unit ``expected`` does not know takes the
+    mean of those it knows (as :mod:`.shards` counts it). Ties go in the order
+    submitted.
+
+    Raises
+    ------
+    ValueError
+        If ``workers`` is less than 1, or a unit is submitted twice.
+
+    Examples
+    --------
+    Two workers: ``a`` (5 s) and ``b`` (1 s) start at once, ``c`` (1 s) where
+    ``b`` ends, ``d`` (unknown: the mean, 7/3 s) where ``c`` ends.
+
+    >>> finish_order(["a", "b", "c", "d"], {"a": 5, "b": 1, "c": 1}, workers=2)
+    ['b', 'c', 'd', 'a']
+    """
+    if workers < 1:
+        msg = f"workers must be at least 1, got {workers!r}"
+        raise ValueError(msg)
+    if len(set(submitted)) != len(submitted):
+        msg = "submitted: a unit is listed twice"
+        raise ValueError(msg)
+    known = [expected[name] for name in submitted if name in expected]
+    default = statistics.fmean(known) if known else 1.0
+    free = [0.0] * workers  # when each worker is next free, a heap
+    ends: dict[str, tuple[float, int]] = {}
+    for index, name in enumerate(submitted):
+        end = heapq.heappop(free) + expected.get(name, default)
+        heapq.heappush(free, end)
+        ends[name] = (end, index)
+    return sorted(submitted, key=ends.__getitem__)

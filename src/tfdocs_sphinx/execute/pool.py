@@ -159,14 +159,25 @@ class Executor:
         self.zygote: subprocess.Popen[bytes] | None = None
         self.socket_dir: tempfile.TemporaryDirectory[str] | None = None
         self.zygote_lost = False
+        #: The units submitted, in the order they are expected to end.
+        self.finish_order: list[str] = []
 
     def start(self, app: Sphinx) -> None:
-        """Submit every page missing from the cache, and every example to run, to the pool."""
+        """Submit every page missing from the cache, and every example to run, to the pool.
+
+        The zygote starts at the first unit found to run, so its imports overlap
+        the look-up of the rest.
+        """
         from jupyter_cache import get_cache
 
         if app.builder.format != "html" or app.config.nb_execution_mode != "cache":
             return
         notebooks.ensure_configs(app)
+        jobs = examples.planned(app)
+        # Pickled here, once, before sphinx-gallery adds to it from this thread.
+        gallery_conf = pickle.dumps(app.config.sphinx_gallery_conf) if jobs else b""
+        if jobs:
+            self._start_zygote(app)
         cache = get_cache(notebooks.mystnb_config(app.env).execution_cache_path)
         found = app.project.discover(
             app.config.exclude_patterns, app.config.include_patterns
@@ -181,24 +192,19 @@ class Executor:
             try:
                 cached = cache.match_cache_notebook(page.notebook)
             except KeyError:
+                self._start_zygote(app)
                 work.append(page)
             else:
                 data = cached.data.get(CACHE_KEY)
                 if data is not None:
                     self.cached[docname] = runs.Run.from_json(data)
-        jobs = examples.planned(app)
-        # Pickled here, once, before sphinx-gallery adds to it from this thread.
-        gallery_conf = pickle.dumps(app.config.sphinx_gallery_conf) if jobs else b""
         if work or jobs:
-            self._start_pool(app, work, jobs, gallery_conf)
+            self._submit(app, work, jobs, gallery_conf)
 
-    def _start_pool(
-        self,
-        app: Sphinx,
-        work: list[notebooks.NotebookPage],
-        jobs: list[examples.Example],
-        gallery_conf: bytes,
-    ) -> None:
+    def _start_zygote(self, app: Sphinx) -> None:
+        """Start the zygote, once; kernels asked for meanwhile wait for its imports."""
+        if self.zygote is not None:
+            return
         self.socket_dir = tempfile.TemporaryDirectory(prefix="tfdocs-zygote-")
         socket_path = str(Path(self.socket_dir.name, "zygote.sock"))
         env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
@@ -208,10 +214,19 @@ class Executor:
             env=env,
         )  # fmt: skip
         os.environ[zygote.ENV_VAR] = socket_path
-        # One more than the cores: no unit keeps a core busy all the time (a
+
+    def _submit(
+        self,
+        app: Sphinx,
+        work: list[notebooks.NotebookPage],
+        jobs: list[examples.Example],
+        gallery_conf: bytes,
+    ) -> None:
+        # Two more than the cores: no unit keeps a core busy all the time (a
         # kernel starting, messages waiting, a page's own processes), so the
-        # extra one fills the gaps (2 cores, this site: 146 s with 2, 135 with 3).
-        workers = app.config.tfdocs_execution_workers or (os.cpu_count() or 1) + 1
+        # extra ones fill the gaps (2 cores, this site: 146 s with 2, 135 with
+        # 3; with 4, 36.6 idle core-seconds in a cold build against 42.8 with 3).
+        workers = app.config.tfdocs_execution_workers or (os.cpu_count() or 1) + 2
         self.pool = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="tfdocs-exec"
         )
@@ -229,6 +244,9 @@ class Executor:
             *order.longest_first(jobs, previous),
             *order.longest_first(work, previous),
         ]
+        self.finish_order = order.finish_order(
+            [unit.docname for unit in units], previous, workers=workers
+        )
         logger.info(
             "tfdocs: executing %d pages and %d examples on %d workers",
             len(work),
@@ -251,6 +269,17 @@ class Executor:
             self.pending[unit.docname] = _Pending(unit, future)
         if self.examples:
             self.serving.enter_context(examples.serving(self.examples))
+
+    def order_reading(self, app: Sphinx, env: object, docnames: list[str]) -> None:
+        """Have Sphinx read the pages in the order their runs should end (env-before-read-docs).
+
+        The pages with nothing to wait for come first, in Sphinx's order; then
+        the pages still running, as :func:`.order.finish_order` expects them to
+        end.
+        """
+        rank = {name: i for i, name in enumerate(self.finish_order)}
+        waiting = {name for name in docnames if name in self.pending}
+        docnames.sort(key=lambda name: (name in waiting, rank.get(name, 0)))
 
     def gallery_generated(self, app: Sphinx) -> None:
         """sphinx-gallery has run: it runs any example it generates later itself."""
@@ -400,6 +429,7 @@ def connect(app: Sphinx) -> None:
     app.connect("builder-inited", executor.gallery_generated, priority=540)
     # sphinx-sitemap forks a manager at builder-inited: replaced once every extension is set up.
     app.connect("config-inited", lifetime.no_sitemap_manager)
+    app.connect("env-before-read-docs", executor.order_reading)
     app.connect("source-read", executor.collect)
     app.connect("env-updated", executor.stop)
     app.connect("build-finished", executor.stop)

@@ -135,6 +135,12 @@ def import_aliases(code: str) -> dict[str, str]:
     >>> import_aliases("import tensorflow as tf\nfrom keras import layers, ops as K")
     {'tf': 'tf', 'keras': 'keras', 'layers': 'keras.layers', 'K': 'keras.ops'}
     """
+    return dict(_import_aliases(code))
+
+
+# A page's code is read for its body's links and again for its code blocks'.
+@functools.lru_cache(maxsize=1024)
+def _import_aliases(code: str) -> tuple[tuple[str, str], ...]:
     aliases = dict(DEFAULT_ALIASES)
     for statement in _imports(code):
         if isinstance(statement, ast.Import):
@@ -148,11 +154,11 @@ def import_aliases(code: str) -> dict[str, str]:
             for alias in statement.names:
                 name = f"{statement.module}.{alias.name}"
                 aliases[alias.asname or alias.name] = _api_name(name)
-    return {
-        name: target
+    return tuple(
+        (name, target)
         for name, target in aliases.items()
         if target.split(".")[0] in DEFAULT_ALIASES
-    }
+    )
 
 
 def _imports(code: str) -> list[ast.Import | ast.ImportFrom]:

@@ -28,7 +28,7 @@ import shlex
 import sys
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as _PackagingRequirement
@@ -119,6 +119,12 @@ def imported_modules(code: str) -> frozenset[str]:
     if not isinstance(code, str):  # callers without type checking
         msg = f"code must be a str; got {type(code).__name__}"  # type: ignore[unreachable]
         raise TypeError(msg)
+    return _modules_imported_by(code)
+
+
+# A page's code is parsed for its install box and again for its notebook.
+@lru_cache(maxsize=1024)
+def _modules_imported_by(code: str) -> frozenset[str]:
     python = "\n".join(
         "" if _IPYTHON_LINE.search(line) else line for line in code.splitlines()
     )
@@ -274,6 +280,13 @@ def _distribution_of(module: str, *, served: Mapping[str, str]) -> str:
     top = module.partition(".")[0]
     if canonicalize_name(top) in served:
         return canonicalize_name(top)
+    return _installed_distribution_of(module)
+
+
+@cache
+def _installed_distribution_of(module: str) -> str:
+    """Return the installed distribution of `module` (a namespace package: by files)."""
+    top = module.partition(".")[0]
     candidates = _packages_distributions().get(top, [])
     if len(candidates) > 1:  # a namespace package: find the one with the module
         path = module.replace(".", "/")
