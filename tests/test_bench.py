@@ -27,6 +27,11 @@ def test_cpu_seconds_include_the_children() -> None:
     assert measured.cpu_s >= 0.6
     assert measured.seconds >= 0.6
     assert measured.tree_rss_mb > 0
+    # No line marks a later phase: the whole run is its start, busy on one core.
+    [start, *later] = measured.phases
+    assert start.seconds == pytest.approx(measured.seconds)
+    assert start.cpu_s == pytest.approx(measured.cpu_s)
+    assert all(phase.seconds == 0 for phase in later)
 
 
 def test_a_failing_command_fails_the_measure() -> None:

@@ -38,3 +38,16 @@ def test_descendants_of_an_ended_process_are_only_itself() -> None:
 def test_a_bad_interval_is_refused_naming_the_argument() -> None:
     with pytest.raises(ValueError, match="interval: 0"):
         TreeSampler(1, interval=0)
+
+
+def test_the_cpu_of_the_tree_counts_children_once_waited_for() -> None:
+    spin = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
+    parent = f"import subprocess, sys, time\nsubprocess.run([sys.executable, '-c', {spin!r}])\ntime.sleep(0.5)"
+    process = subprocess.Popen([sys.executable, "-c", parent])
+    sampler = TreeSampler(process.pid, interval=0.05)
+    process.wait(timeout=60)
+    sampler.stop()
+    used = [cpu for _, cpu in sampler.cpu]
+    # The child's half second is still counted once it has ended (in its parent's).
+    assert max(used) >= 0.5
+    assert max(used) < 2.0

@@ -42,6 +42,12 @@ on this machine, and writes ``_build/bench.json`` and a table:
     ``cold_s`` minus ``floor_cpu_s`` divided by the cores: what the cold build
     costs beyond the floor's work split perfectly over every core (kernel
     starts, imports, Sphinx reading and writing, cores left idle).
+``cold_phases``
+    Where the cold build's wall time went (``bench_timeline``): for each phase
+    (start, gallery, reading, writing, cut at the first line of each in its
+    output) its start, wall seconds, CPU seconds of the build's process tree
+    and the core-seconds it left idle. Idle cores are what ``overhead_s`` is
+    made of beyond the build's own extra CPU.
 ``scale`` (with ``--scale``)
     The site with every executed page replicated k = 1, 2 times (``--scale-max
     4``: also 4; ``bench_scale``), built cold: wall and CPU seconds per
@@ -66,6 +72,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import os
@@ -76,6 +83,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +91,7 @@ from typing import Any
 from bench_edits import checked_out, edited, restore_leftovers, sigterm_raises
 from bench_memory import TreeSampler
 from bench_scale import Scale, replicate_site, slopes
+from bench_timeline import OutputClock, Phase, phases
 from tfdocs_sphinx.execute.order import write_durations
 from tfdocs_sphinx.locations import BUILD_ENVIRONMENT, sphinx_build_args
 from tfdocs_sphinx.runs import Run, read_record
@@ -99,6 +108,8 @@ EDITED_PAGE = "tensors.md"
 EDITS = BUILD / "bench-edits"
 #: Seconds a build may take on top of its share of the floor's CPU time.
 COLD_SLACK_S = 15
+#: The cores of this machine.
+CORES = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -157,18 +168,23 @@ def edit_prose(text: str) -> str:
     raise ValueError(msg)
 
 
-def edit_code(text: str) -> str:
-    r"""Add a statement at the top of the page's first code cell.
+def edit_code(text: str, *, name: str = "_edited") -> str:
+    r"""Add a statement, ``name = True``, at the top of the page's first code cell.
+
+    A different ``name`` makes an edit whose outputs no earlier build cached.
 
     >>> edit_code("# T\n```{code-cell} ipython3\n:tags: [x]\ny = 2\n```\n")
     '# T\n```{code-cell} ipython3\n:tags: [x]\n_edited = True\ny = 2\n```\n'
     """
+    if not name.isidentifier():
+        msg = f"name must be a Python identifier, got {name!r}"
+        raise ValueError(msg)
     lines = text.split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("```{code-cell}"))
     body = start + 1
     while lines[body].startswith(":"):
         body += 1
-    lines.insert(body, "_edited = True")
+    lines.insert(body, f"{name} = True")
     return "\n".join(lines)
 
 
@@ -256,6 +272,8 @@ class Measured:
     tree_rss_mb: float
     tree_pss_mb: float
     output: str
+    #: Where its wall time went (:mod:`bench_timeline`).
+    phases: list[Phase]
 
 
 def _timed(command: list[str], *, env: dict[str, str] | None = None) -> Measured:
@@ -264,35 +282,52 @@ def _timed(command: list[str], *, env: dict[str, str] | None = None) -> Measured
     If the benchmark is interrupted meanwhile, the command is stopped as Ctrl-C
     would (Sphinx then stops its zygote and kernels), killed if it lingers.
     """
-    start = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=env
-        )
-        sampler = TreeSampler(process.pid)
-        try:
-            # wait4: the child's resource use, its reaped descendants' included.
-            _, status, usage = os.wait4(process.pid, 0)
-        except BaseException:
-            _stop(process)
-            raise
-        finally:
-            sampler.stop()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.perf_counter() - start
-        log.seek(0)
-        output = log.read()
+    start = time.monotonic()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
+        errors="replace",
+    )
+    clock = OutputClock(process.stdout)  # type: ignore[arg-type]  (a pipe)
+    sampler = TreeSampler(process.pid)
+    try:
+        # wait4: the child's resource use, its reaped descendants' included.
+        _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:
+        _stop(process)
+        clock.join(
+            timeout=10
+        )  # what it printed last, unless its children hold the pipe
+        process.stdout.close()  # type: ignore[union-attr]  (a pipe)
+        raise
+    finally:
+        sampler.stop()
+    end = time.monotonic()
+    lines = clock.join()
+    process.stdout.close()  # type: ignore[union-attr]
+    process.returncode = os.waitstatus_to_exitcode(status)
+    output = "".join(line for _, line in lines)
+    seconds = end - start
+    cpu_s = usage.ru_utime + usage.ru_stime
+    # The tree's last samples miss what the reaped root used: end on wait4's total.
+    timeline = phases(
+        lines, [*sampler.cpu, (end, cpu_s)], start=start, end=end, cores=CORES
+    )
     if process.returncode != 0:
         print(output[-5000:], file=sys.stderr)
         msg = f"{command} exited with {process.returncode}"
         raise RuntimeError(msg)
     return Measured(
         seconds=seconds,
-        cpu_s=usage.ru_utime + usage.ru_stime,
+        cpu_s=cpu_s,
         peak_mb=usage.ru_maxrss / 1024,
         tree_rss_mb=sampler.peak_rss_mb,
         tree_pss_mb=sampler.peak_pss_mb,
         output=output,
+        phases=timeline,
     )
 
 
@@ -492,18 +527,21 @@ def bench(*, scale: list[int] | None = None) -> int:
     # A pull request's build as the docs workflow makes it: a fresh checkout
     # (every source dated now) with the cache restored (here: kept).
     pull: dict[str, Build] = {}
-    for label, edit, keep in (
+    # Not edit_code's own edit, whose outputs the cache has: this one executes.
+    pr_edit_code = functools.partial(edit_code, name="_edited_in_a_pull_request")
+    changes: list[tuple[str, Callable[[str], str], bool]] = [
         ("pr_prose", edit_prose, True),
-        ("pr_code", edit_code, True),
+        ("pr_code", pr_edit_code, True),
         ("pr_prose_plain", edit_prose, False),
-    ):
+    ]
+    for label, edit, keep in changes:
         with checked_out(DOCS), edited(page, edit, backups=EDITS):
             pull[label] = _build(label, keep_source_times=keep)
         _build("restore")
     scaled = _scale(scale, units) if scale else None
     load_end = _load()
 
-    cores = os.cpu_count() or 1
+    cores = CORES
     executed = [*cold.pages.values(), *cold.examples.values()]
     exec_s = sum(run.seconds for run in executed)
     for name, run in cold.pages.items():
@@ -542,6 +580,7 @@ def bench(*, scale: list[int] | None = None) -> int:
         "edited_page_s": page_s,
         "build_exec_s": round(exec_s, 1),
         "overhead_s": round(cold.seconds - floor.cpu_s / cores, 1),
+        "cold_phases": {phase.name: phase.to_json() for phase in cold.measured.phases},
         "noop_imported_tensorflow": noop.tensorflow_imported,
         # The examples run in children of the zygote, not in Sphinx.
         "cold_imported_tensorflow": cold.tensorflow_imported,
@@ -594,6 +633,11 @@ def _print_table(result: dict[str, Any]) -> None:
         scale = result["scale"]
         print(f"slopes per added unit: {scale['slopes_s_per_unit']} s, "
               f"{scale['slopes_cpu_s_per_unit']} CPU s")  # fmt: skip
+    print("\n| cold build phase | from (s) | seconds | CPU s | idle core-s |")
+    print("|---|---|---|---|---|")
+    for name, row in result["cold_phases"].items():
+        print(f"| {name} | {row['start_s']} | {row['seconds']} | {row['cpu_s']} | "
+              f"{row['idle_core_s']} |")  # fmt: skip
     print("\n| pull request (fresh checkout, cache kept) | seconds | read | executed |")
     print("|---|---|---|---|")
     for label, row in result["pull_request"].items():

@@ -7,7 +7,10 @@ resident memory of the root and all its descendants and keeps the largest total.
 It sums two figures: RSS, which counts the pages a forked kernel shares with
 the zygote once per process (an upper bound), and PSS, which splits each shared
 page between its sharers (what the tree really holds). Sampling can miss a
-peak shorter than ``interval``. Written here because psutil is not a dependency
+peak shorter than ``interval``. With each sample it also keeps the CPU seconds
+the tree has used so far (each process's own and those of the children it has
+waited for), from which :mod:`bench_timeline` tells the cores a build left idle,
+whatever else the machine runs. Written here because psutil is not a dependency
 of the project and this is twenty lines of ``/proc``.
 """
 
@@ -15,12 +18,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
-__all__ = ["TreeSampler", "descendants", "tree_memory_kb"]
+__all__ = ["TreeSampler", "cpu_seconds", "descendants", "tree_memory_kb"]
 
 PROC = Path("/proc")
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _parents() -> dict[int, int]:
@@ -69,6 +74,25 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU seconds of ``pid`` and of the children it has waited for (0 if gone).
+
+    User and system time, every thread: ``utime``, ``stime``, ``cutime`` and
+    ``cstime`` of ``/proc/PID/stat``. A child's time moves to its parent's once
+    the parent has waited for it, so a tree's sum counts each second once.
+
+    >>> cpu_seconds(os.getpid()) > 0
+    True
+    """
+    try:
+        stat = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return 0.0
+    # After "(comm)": the fields from state (3rd) on; utime is the 14th.
+    fields = stat.rsplit(")", 1)[1].split()
+    return sum(int(field) for field in fields[11:15]) / _TICKS
+
+
 def tree_memory_kb(root: int) -> tuple[int, int, int]:
     """Return the total RSS and PSS (KiB) of ``root``'s tree, and its process count.
 
@@ -82,7 +106,7 @@ def tree_memory_kb(root: int) -> tuple[int, int, int]:
 
 
 class TreeSampler:
-    """Sample a process tree's memory in a thread until :meth:`stop`; keep the peaks.
+    """Sample a process tree's memory and CPU in a thread until :meth:`stop`; keep the peaks.
 
     Examples
     --------
@@ -100,12 +124,18 @@ class TreeSampler:
         self.peak_rss_mb = 0.0
         self.peak_pss_mb = 0.0
         self.peak_processes = 0
+        #: (``time.monotonic()`` of each sample, CPU seconds the tree had used).
+        self.cpu: list[tuple[float, float]] = []
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
-        rss, pss, count = tree_memory_kb(self.root)
+        tree = descendants(self.root)
+        sizes = [_memory_kb(pid) for pid in tree]
+        used = sum(cpu_seconds(pid) for pid in tree)
+        self.cpu.append((time.monotonic(), used))
+        rss, pss, count = sum(r for r, _ in sizes), sum(p for _, p in sizes), len(tree)
         self.peak_rss_mb = max(self.peak_rss_mb, rss / 1024)
         self.peak_pss_mb = max(self.peak_pss_mb, pss / 1024)
         self.peak_processes = max(self.peak_processes, count)
