@@ -312,10 +312,10 @@ def _timed(command: list[str], *, env: dict[str, str] | None = None) -> Measured
     output = "".join(line for _, line in lines)
     seconds = end - start
     cpu_s = usage.ru_utime + usage.ru_stime
-    # The tree's last samples miss what the reaped root used: end on wait4's total.
-    timeline = phases(
-        lines, [*sampler.cpu, (end, cpu_s)], start=start, end=end, cores=CORES
-    )
+    # Nothing had run at the start; the tree's last samples miss what the reaped
+    # root used: end on wait4's total.
+    used = [(start, 0.0), *sampler.cpu, (end, cpu_s)]
+    timeline = phases(lines, used, start=start, end=end, cores=CORES)
     if process.returncode != 0:
         print(output[-5000:], file=sys.stderr)
         msg = f"{command} exited with {process.returncode}"
