@@ -16,7 +16,8 @@ declares every ``tfdocs_*`` setting:
     Accessibility fixes, the 404 page's search, links to the API reference,
     executed notebooks and Colab, the served wheel and install commands, the
     helpers' API reference (autodoc without TensorFlow), the versions banner and
-    switcher, descriptions, dates and ``robots.txt``, gallery source links.
+    switcher, descriptions, dates and ``robots.txt``, gallery source links, a
+    sitemap of every page, and the HTML written on every core.
 
 Below them, shared by all: :mod:`.runs` (the run record of every page and
 example), :mod:`.notebooks` (pages as myst-nb reads them) and :mod:`.locations`
@@ -44,6 +45,8 @@ __version__ = "0.1.0"
 SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_execution_workers": (
         0, "", (int,), "pages and examples executed at once; 0: two more than the cores"),
+    "tfdocs_write_processes": (
+        0, "", (int,), "processes that write the HTML; 0: one more than the cores"),
     "tfdocs_lock_wait": (
         600, "", (int, float),
         "seconds a build waits for another build of the same clone to finish"),
@@ -116,7 +119,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     ``builder-inited`` 1 (a new run record), 400 (stale examples forgotten), 450
     (the pool starts, pages and examples, before sphinx-gallery generates the
     gallery at 500), 540 (sphinx-gallery runs any later example itself), 550
-    (the examples' runs handed over).
+    (the examples' runs handed over);
+    ``env-updated`` 900 (the HTML written on every core, once the pool has
+    stopped at 500); ``build-finished`` 450 (every page in the sitemap, before
+    sphinx-sitemap writes it at 500).
     """
     from tfdocs_sphinx import runs
     from tfdocs_sphinx.checks import cell_errors, figures, outputs, report, terminal
@@ -137,6 +143,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         install,
         launch,
         notfound,
+        parallel,
+        sitemap,
         sourcelinks,
         versions,
     )
@@ -156,7 +164,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         part.connect(app)
     for part in (apilinks, notfound, a11y, launch, install):
         part.connect(app)
-    for part in (apiref, versions, discovery, sourcelinks):
+    for part in (apiref, versions, discovery, sourcelinks, sitemap, parallel):
         part.connect(app)
     return {
         "version": __version__,

@@ -1,7 +1,8 @@
 """Refuse to build with a version of a library whose internals the machinery uses.
 
 The executor mirrors myst-nb's parser and writes jupyter-cache's records itself,
-and the gallery hooks into sphinx-gallery's configuration: a release of one of
+the gallery hooks into sphinx-gallery's configuration, and the sitemap feeds
+sphinx-sitemap's queue through its own handler: a release of one of
 them can change what those internals do without changing its public API. The
 supported ranges are the ones ``pyproject.toml`` declares (read back from the
 installed distribution's metadata, so they are stated once); a build with
@@ -20,7 +21,9 @@ from sphinx.errors import ExtensionError
 __all__ = ["INTERNALS_USED", "UnsupportedVersionError", "check_versions"]
 
 #: The distributions whose internals the machinery uses.
-INTERNALS_USED = ("sphinx", "myst-parser", "myst-nb", "jupyter-cache", "sphinx-gallery")
+INTERNALS_USED = (
+    "sphinx", "myst-parser", "myst-nb", "jupyter-cache", "sphinx-gallery", "sphinx-sitemap",
+)  # fmt: skip
 DISTRIBUTION = "tfdocs_sphinx"
 
 
