@@ -21,7 +21,7 @@ _TREE = textwrap.dedent("""
 
 def test_the_peak_counts_the_memory_of_every_descendant() -> None:
     process = subprocess.Popen([sys.executable, "-c", _TREE])
-    sampler = TreeSampler(process.pid, interval=0.05)
+    sampler = TreeSampler(process.pid, interval=0.05, pss_interval=0.05)
     process.wait(timeout=60)
     sampler.stop()
     assert sampler.peak_processes == 2
@@ -38,6 +38,20 @@ def test_descendants_of_an_ended_process_are_only_itself() -> None:
 def test_a_bad_interval_is_refused_naming_the_argument() -> None:
     with pytest.raises(ValueError, match="interval: 0"):
         TreeSampler(1, interval=0)
+    with pytest.raises(ValueError, match="pss_interval: -1"):
+        TreeSampler(1, pss_interval=-1)
+
+
+def test_pss_is_read_once_per_pss_interval_and_rss_at_every_sample() -> None:
+    process = subprocess.Popen([sys.executable, "-c", _TREE])
+    sampler = TreeSampler(process.pid, interval=0.05, pss_interval=60)
+    process.wait(timeout=60)
+    sampler.stop()
+    # One costly PSS read (the first sample, before the child's 300 MB); RSS
+    # at every sample, so it still saw them.
+    assert sampler.pss_samples == 1
+    assert len(sampler.cpu) > 10
+    assert sampler.peak_rss_mb >= 300
 
 
 def test_the_cpu_of_the_tree_counts_children_once_waited_for() -> None:

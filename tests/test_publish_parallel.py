@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -9,12 +10,13 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
 
 from sitebuild import SITES, SiteBuild, build_site
-from tfdocs_sphinx.publish.parallel import write_processes
+from tfdocs_sphinx.publish.parallel import tie_forks, write_in_parallel, write_processes
 
 BASE_URL = "https://example.org/tfdocs/"
 PAGES = ["alpha.html", "auto_examples/index.html", "beta.html", "index.html"]
@@ -149,3 +151,41 @@ def test_the_sitemap_of_a_build_that_wrote_one_page_lists_every_page(
     assert "0 added, 1 changed, 0 removed" in again.output
     assert (again.html / "alpha.html").stat().st_mtime_ns == alpha  # not written again
     assert _sitemap(again) == [BASE_URL + page for page in PAGES]
+
+
+def _app(**extensions: bool) -> SimpleNamespace:
+    return SimpleNamespace(
+        builder=SimpleNamespace(format="html"),
+        parallel=0,
+        config=SimpleNamespace(tfdocs_write_processes=3),
+        extensions={
+            name: SimpleNamespace(parallel_write_safe=safe)
+            for name, safe in extensions.items()
+        },
+    )
+
+
+def test_the_pages_are_written_by_the_processes_asked_for() -> None:
+    app = _app(tfdocs_sphinx=True, sphinx_sitemap=True)
+    try:
+        write_in_parallel(app, None)  # type: ignore[arg-type]
+    finally:
+        tie_forks(None)
+    assert app.parallel == 3
+
+
+def test_an_extension_unsafe_for_parallel_writing_keeps_one_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = _app(tfdocs_sphinx=True, legacy_ext=False)
+    with caplog.at_level(logging.INFO):
+        write_in_parallel(app, None)  # type: ignore[arg-type]
+    assert app.parallel == 0
+    assert "not safe for parallel writing: legacy_ext" in caplog.text
+
+
+def test_sphinx_own_parallelism_is_left_alone() -> None:
+    app = _app(tfdocs_sphinx=True)
+    app.parallel = 2  # sphinx-build -j 2
+    write_in_parallel(app, None)  # type: ignore[arg-type]
+    assert app.parallel == 2

@@ -31,9 +31,10 @@ on this machine, and writes ``_build/bench.json`` and a table:
     sets ``TFDOCS_KEEP_SOURCE_TIMES=1``, as the workflow does.
 ``cold_cpu_s``, ``cold_peak_pss_mb``, ``cold_peak_rss_mb``
     The cold build's CPU seconds (Sphinx, zygote, kernels and what they start)
-    and the peak total memory of its whole process tree, sampled every 0.2 s
-    from ``/proc`` (``bench_memory``): PSS counts memory a forked kernel shares
-    with the zygote once, RSS once per process.
+    and the peak total memory of its whole process tree, sampled from
+    ``/proc`` (``bench_memory``: CPU and RSS every 0.2 s, PSS every 5 s, whose
+    reading is costly enough to slow the build it measures): PSS counts memory
+    a forked kernel shares with the zygote once, RSS once per process.
 ``docs/_durations.json``
     Rewritten from the cold build's run record: each unit's seconds, which a
     build with no record of its own (a fresh clone, CI) runs longest first

@@ -7,10 +7,14 @@ resident memory of the root and all its descendants and keeps the largest total.
 It sums two figures: RSS, which counts the pages a forked kernel shares with
 the zygote once per process (an upper bound), and PSS, which splits each shared
 page between its sharers (what the tree really holds). Sampling can miss a
-peak shorter than ``interval``. With each sample it also keeps the CPU seconds
+peak shorter than ``interval`` (``pss_interval`` for PSS). With each sample it also keeps the CPU seconds
 the tree has used so far (each process's own and those of the children it has
 waited for), from which :mod:`bench_timeline` tells the cores a build left idle,
-whatever else the machine runs. Written here because psutil is not a dependency
+whatever else the machine runs. PSS is read every ``pss_interval`` seconds
+only: ``smaps_rollup`` costs about 10 ms of CPU per TensorFlow process, and read
+every 0.2 s it took a sixth of a core from the build being measured (43.7 CPU
+seconds of the benchmark's own in a 268.6 s cold build), which showed as cores
+the build left idle. Written here because psutil is not a dependency
 of the project and this is twenty lines of ``/proc``.
 """
 
@@ -60,18 +64,18 @@ def descendants(root: int) -> list[int]:
     return tree
 
 
-def _memory_kb(pid: int) -> tuple[int, int]:
-    """Return the RSS and PSS of ``pid`` in KiB (0, 0 if it ended)."""
+def _memory_kb(pid: int, *, pss: bool = True) -> tuple[int, int]:
+    """Return the RSS and PSS of ``pid`` in KiB (0, 0 if it ended); without ``pss``, RSS twice."""
     try:
         rss = int((PROC / str(pid) / "statm").read_text().split()[1]) * _PAGE_KB
-        pss = rss
+        if not pss:
+            return rss, rss
         for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
-                pss = int(line.split()[1])
-                break
+                return rss, int(line.split()[1])
     except (OSError, IndexError, ValueError):
         return 0, 0
-    return rss, pss
+    return rss, rss
 
 
 def cpu_seconds(pid: int) -> float:
@@ -115,12 +119,19 @@ class TreeSampler:
     True
     """
 
-    def __init__(self, root: int, *, interval: float = 0.2) -> None:
-        if interval <= 0:
-            msg = f"interval: {interval} is not a positive number of seconds"
-            raise ValueError(msg)
+    def __init__(
+        self, root: int, *, interval: float = 0.2, pss_interval: float = 5.0
+    ) -> None:
+        for name, value in (("interval", interval), ("pss_interval", pss_interval)):
+            if value <= 0:
+                msg = f"{name}: {value} is not a positive number of seconds"
+                raise ValueError(msg)
         self.root = root
         self.interval = interval
+        self.pss_interval = pss_interval
+        #: How many samples read PSS (the costly part).
+        self.pss_samples = 0
+        self._pss_due = 0.0
         self.peak_rss_mb = 0.0
         self.peak_pss_mb = 0.0
         self.peak_processes = 0
@@ -132,12 +143,17 @@ class TreeSampler:
 
     def _sample(self) -> None:
         tree = descendants(self.root)
-        sizes = [_memory_kb(pid) for pid in tree]
+        now = time.monotonic()
+        with_pss = now >= self._pss_due
+        sizes = [_memory_kb(pid, pss=with_pss) for pid in tree]
         used = sum(cpu_seconds(pid) for pid in tree)
-        self.cpu.append((time.monotonic(), used))
+        self.cpu.append((now, used))
         rss, pss, count = sum(r for r, _ in sizes), sum(p for _, p in sizes), len(tree)
         self.peak_rss_mb = max(self.peak_rss_mb, rss / 1024)
-        self.peak_pss_mb = max(self.peak_pss_mb, pss / 1024)
+        if with_pss:
+            self.peak_pss_mb = max(self.peak_pss_mb, pss / 1024)
+            self.pss_samples += 1
+            self._pss_due = now + self.pss_interval
         self.peak_processes = max(self.peak_processes, count)
 
     def _run(self) -> None:

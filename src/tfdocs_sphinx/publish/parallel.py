@@ -8,11 +8,11 @@ makes an error), so it wrote every page in one process, on one core, while the
 other idled: the largest part of the cold build's overhead (``nox -s bench``,
 ``cold_phases``). Once the pages are read (``env-updated``, after the pool and
 the zygote have stopped, so no kernel is starting while Sphinx forks), the
-build asks Sphinx for ``tfdocs_write_processes`` processes, which Sphinx checks
-against every extension's ``parallel_write_safe`` as it does for ``-j``: the
-Sphinx process resolves each page and feeds the search index, forked writers
-render the HTML. Written by hand because Sphinx has no setting for parallel
+build asks Sphinx for ``tfdocs_write_processes`` processes: the Sphinx process
+resolves each page and feeds the search index, forked writers render the HTML. Written by hand because Sphinx has no setting for parallel
 writing alone (its ``-j`` asks for both); the parallel writing is Sphinx's own.
+An extension that declares parallel writing unsafe keeps the build in one
+process, as ``-j`` would, said once instead of a warning.
 
 A writer is a fork of the Sphinx process: each is tied to it
 (:func:`..execute.lifetime.die_with_parent`), so a killed build leaves no
@@ -27,13 +27,17 @@ import os
 import signal
 from typing import TYPE_CHECKING
 
+from sphinx.util import logging
+
 from tfdocs_sphinx.execute.lifetime import die_with_parent
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-__all__ = ["connect", "tie_forks", "write_processes"]
+__all__ = ["connect", "tie_forks", "write_in_parallel", "write_processes"]
+
+logger = logging.getLogger(__name__)
 
 #: [the process whose forks die with it (0: none), the process that last forked].
 _forks: list[int] = []
@@ -94,13 +98,30 @@ def _die_with_tied_parent() -> None:
 
 
 def write_in_parallel(app: Sphinx, env: BuildEnvironment) -> None:
-    """Ask Sphinx to write the pages in several processes (``env-updated``)."""
+    """Ask Sphinx to write the pages in several processes (``env-updated``).
+
+    Not if an extension declares itself unsafe for parallel writing: Sphinx
+    would warn (an error with ``-W``) and write in one process; here the build
+    says so once and writes in one process.
+    """
     if app.builder.format != "html" or app.parallel > 1:
         return  # another builder, or -j: Sphinx's own choice stands
     processes = write_processes(app.config.tfdocs_write_processes, cores=os.cpu_count())
-    if processes > 1:
-        tie_forks(os.getpid())
-        app.parallel = processes
+    if processes <= 1:
+        return
+    unsafe = sorted(
+        name
+        for name, extension in app.extensions.items()
+        if not getattr(extension, "parallel_write_safe", True)
+    )
+    if unsafe:
+        logger.info(
+            "tfdocs: writing in one process (not safe for parallel writing: %s)",
+            ", ".join(unsafe),
+        )
+        return
+    tie_forks(os.getpid())
+    app.parallel = processes
 
 
 def _untie(app: Sphinx, exception: BaseException | None) -> None:
