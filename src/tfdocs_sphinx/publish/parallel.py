@@ -9,10 +9,12 @@ other idled: the largest part of the cold build's overhead (``nox -s bench``,
 ``cold_phases``). Once the pages are read (``env-updated``, after the pool and
 the zygote have stopped, so no kernel is starting while Sphinx forks), the
 build asks Sphinx for ``tfdocs_write_processes`` processes: the Sphinx process
-resolves each page and feeds the search index, forked writers render the HTML. Written by hand because Sphinx has no setting for parallel
-writing alone (its ``-j`` asks for both); the parallel writing is Sphinx's own.
-An extension that declares parallel writing unsafe keeps the build in one
-process, as ``-j`` would, said once instead of a warning.
+resolves each page and feeds the search index, forked writers render the HTML.
+Written by hand because Sphinx has no setting for parallel writing alone (its
+``-j`` asks for both); the parallel writing is Sphinx's own. An extension that
+declares parallel writing unsafe keeps the build in one process, as ``-j``
+would, said once instead of a warning. A Sphinx application builds once (the
+command line, sphinx-autobuild's subprocesses), so the setting is not undone.
 
 A writer is a fork of the Sphinx process: each is tied to it
 (:func:`..execute.lifetime.die_with_parent`), so a killed build leaves no
