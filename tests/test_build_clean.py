@@ -45,6 +45,9 @@ def test_progress_bar_keeps_its_last_frame(clean_site: SiteBuild, page: str) -> 
     html = (clean_site.html / page).read_text(encoding="utf-8")
     assert "Epoch 2/2" in html
     assert html.count("8/8") == 2  # one final frame per epoch, not one per step
+    # No earlier frame on a line of its own: a slow machine draws an extra 8/8
+    # before the final one, which the count alone would catch only there.
+    assert "1/8" not in html
 
 
 def test_carriage_returns_replayed(clean_site: SiteBuild) -> None:

@@ -118,8 +118,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     300 (the fingerprint);
     ``builder-inited`` 1 (a new run record), 400 (stale examples forgotten), 450
     (the pool starts, pages and examples, before sphinx-gallery generates the
-    gallery at 500), 540 (sphinx-gallery runs any later example itself), 550
-    (the examples' runs handed over);
+    gallery at 500), 540 (sphinx-gallery runs any later example itself), 545
+    (progress bars replayed in the gallery's pages), 550 (the examples' runs
+    handed over);
     ``env-updated`` 900 (the HTML written on every core, once the pool has
     stopped at 500); ``build-finished`` 450 (every page in the sitemap, before
     sphinx-sitemap writes it at 500).

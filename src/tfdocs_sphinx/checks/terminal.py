@@ -13,8 +13,11 @@ Keras progress bars (and tqdm, and anything else that animates a line) redraw
 themselves with carriage returns and backspaces. A browser prints those bytes
 as-is, so a page would show every intermediate frame glued together with
 control characters in between. This part replays the ``\r`` and ``\b``
-in every literal block of a read document, for myst-nb cell outputs and
-sphinx-gallery's captured output alike, keeping only the final frame.
+in every literal block of a read document, keeping only the final frame. A
+gallery example's output is replayed earlier, in the ``.rst`` page sphinx-gallery
+generates (:func:`replay_gallery_outputs`): sphinx-gallery indents it with
+``textwrap.indent``, which ends a line at ``\r``, and Sphinx reads sources with
+universal newlines, so every frame would reach the doctree as a line of its own.
 
 Inside a notebook kernel TensorFlow's Python logger writes to stdout, not stderr,
 so its warnings would slip past ``nb_output_stderr``; a ``WARNING:tensorflow``
@@ -32,10 +35,18 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.util import logging
 
+from tfdocs_sphinx.locations import gallery_examples
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["clean_literal_blocks", "leaked_log_lines", "replay_terminal"]
+__all__ = [
+    "clean_literal_blocks",
+    "leaked_log_lines",
+    "replay_control_lines",
+    "replay_gallery_outputs",
+    "replay_terminal",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +61,35 @@ def replay_terminal(text: str) -> str:
     '3/3 [====]\nnext'
     """
     return "\n".join(_replay_line(line) for line in text.split("\n"))
+
+
+def replay_control_lines(text: str) -> str:
+    r"""Replay only the lines that hold ``\r`` or ``\b``; keep the others as they are.
+
+    >>> replay_control_lines("code  \n    Epoch 1/2\n\r    1/8\b\b\b\r    8/8\n")
+    'code  \n    Epoch 1/2\n    8/8\n'
+    """
+    return "\n".join(
+        _replay_line(line) if any(c in line for c in CONTROL_CHARACTERS) else line
+        for line in text.split("\n")
+    )
+
+
+def replay_gallery_outputs(app: Sphinx) -> None:
+    """Replay the control characters of the gallery's generated pages, in their files.
+
+    After sphinx-gallery has generated them (``builder-inited``, priority 545):
+    a page is rewritten only if that changes it, so an unchanged example's page
+    keeps its time and is not read again.
+    """
+    for script in gallery_examples(app).values():
+        page = script.with_suffix(".rst")
+        with page.open(encoding="utf-8", newline="") as file:  # keep every \r
+            text = file.read()
+        replayed = replay_control_lines(text)
+        if replayed != text:
+            with page.open("w", encoding="utf-8", newline="") as file:
+                file.write(replayed)
 
 
 def _replay_line(line: str) -> str:
@@ -105,5 +145,6 @@ def clean_literal_blocks(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def connect(app: Sphinx) -> None:
-    """Register the doctree pass."""
+    """Register the gallery's pass (after sphinx-gallery, at 500) and the doctree pass."""
+    app.connect("builder-inited", replay_gallery_outputs, priority=545)
     app.connect("doctree-read", clean_literal_blocks)
