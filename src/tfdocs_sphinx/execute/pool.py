@@ -23,7 +23,6 @@ record (:mod:`..runs`); a cached page's run comes back from the cache with it.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import os
 import pickle
@@ -59,7 +58,13 @@ _PROBE = {
     "tensorflow": "__import__('importlib.metadata').metadata.version('tensorflow')",
     "keras": "__import__('importlib.metadata').metadata.version('keras')",
     # What the page started and left running (killed here): reported by page.
-    "leftovers": f"__import__({lifetime.__name__!r}, fromlist=['_']).end_strays()",
+    # As JSON, which the client decodes: parsing a repr (ast.literal_eval) in a
+    # pool thread while Sphinx parses code in the main thread trips CPython
+    # 3.11's "AST constructor recursion depth mismatch" (python/cpython#106905).
+    "leftovers": (
+        "__import__('IPython.display', fromlist=['JSON']).JSON("
+        f"__import__({lifetime.__name__!r}, fromlist=['_']).end_strays())"
+    ),
 }
 #: Seconds a kernel may take to start, the zygote's imports included.
 _STARTUP_TIMEOUT = 300
@@ -83,12 +88,14 @@ def execute_notebook(
     timeout = execution.get("timeout", timeout)
     allow_errors = execution.get("allow_errors", allow_errors)
     probe: dict[str, str] = {}
+    leftovers: tuple[str, ...] = ()
     code_cells = [
         i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
     ]
 
     async def record_probe(cell_index: int, **_: Any) -> None:
         """After the last cell, while the kernel still runs: ask what it ran with."""
+        nonlocal leftovers
         if cell_index != code_cells[-1] or client.kc is None:
             return
         msg_id = client.kc.execute(
@@ -98,7 +105,11 @@ def execute_notebook(
         if reply is None:  # no reply in time: the run stands, unmeasured
             return
         for name, value in reply["content"].get("user_expressions", {}).items():
-            if value.get("status") == "ok":
+            if value.get("status") != "ok":
+                continue
+            if name == "leftovers":
+                leftovers = _strings(value["data"].get("application/json"))
+            else:
                 probe[name] = value["data"]["text/plain"]
 
     error = None
@@ -122,7 +133,6 @@ def execute_notebook(
             error = f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
     peak_mb = int(probe.pop("peak_kb", "0")) / 1024
-    leftovers = _listed(probe.pop("leftovers", "[]"))
     versions = {name: value.strip("'\"") for name, value in probe.items()}
     run = runs.Run(
         "page",
@@ -385,12 +395,12 @@ class Executor:
         os.environ.pop(zygote.ENV_VAR, None)
 
 
-def _listed(text: str) -> tuple[str, ...]:
-    """Read the list of strings a kernel returned as its ``repr``; else nothing."""
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return ()
+def _strings(value: object) -> tuple[str, ...]:
+    """Return the list of strings a kernel returned as JSON; else nothing.
+
+    >>> _strings(["1 sleep 300"]), _strings(None), _strings("x")
+    (('1 sleep 300',), (), ())
+    """
     return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
