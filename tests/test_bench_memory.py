@@ -19,11 +19,16 @@ _TREE = textwrap.dedent("""
 """)
 
 
-def test_the_peak_counts_the_memory_of_every_descendant() -> None:
+def _sampled_tree(*, pss_interval: float) -> TreeSampler:
+    """Sample the parent-and-child tree of ``_TREE`` every 0.05 s until it ends."""
     process = subprocess.Popen([sys.executable, "-c", _TREE])
-    sampler = TreeSampler(process.pid, interval=0.05, pss_interval=0.05)
+    sampler = TreeSampler(process.pid, interval=0.05, pss_interval=pss_interval)
     process.wait(timeout=60)
-    sampler.stop()
+    return sampler.stop()
+
+
+def test_the_peak_counts_the_memory_of_every_descendant() -> None:
+    sampler = _sampled_tree(pss_interval=0.05)
     assert sampler.peak_processes == 2
     # The child's 300 MB (a fresh bytearray is written: resident, not shared).
     assert 300 <= sampler.peak_pss_mb <= sampler.peak_rss_mb < 600
@@ -43,10 +48,7 @@ def test_a_bad_interval_is_refused_naming_the_argument() -> None:
 
 
 def test_pss_is_read_once_per_pss_interval_and_rss_at_every_sample() -> None:
-    process = subprocess.Popen([sys.executable, "-c", _TREE])
-    sampler = TreeSampler(process.pid, interval=0.05, pss_interval=60)
-    process.wait(timeout=60)
-    sampler.stop()
+    sampler = _sampled_tree(pss_interval=60)
     # One costly PSS read (the first sample, before the child's 300 MB); RSS
     # at every sample, so it still saw them.
     assert sampler.pss_samples == 1
