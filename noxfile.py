@@ -140,6 +140,13 @@ def shards(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def ci_times(session: nox.Session) -> None:
+    """Replay a pull request's CI jobs here for three kinds of change; time each (~45 min)."""
+    _sync(session, "test")
+    session.run("python", "tools/ci_times.py", *session.posargs)
+
+
+@nox.session(default=False)
 def apilinks(session: nox.Session) -> None:
     """Regenerate the API maps (src/tfdocs_sphinx/publish/apimaps) from TensorFlow and Keras."""
     _sync(session, "docs")
