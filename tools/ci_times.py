@@ -17,8 +17,8 @@ times every step:
   matching ``restore-keys`` prefix, and (unless ``/restore``, or on an exact hit)
   saves at the job's end; the artifact actions copy files between jobs;
   ``setup-python`` checks that ``python3`` is ``.python-version``;
-  ``configure-pages`` fails as it does without a Pages site (a fork's pull
-  request), which the workflow allows.
+  ``configure-pages`` gives the Pages URL of the example repository
+  :data:`REPOSITORY`.
 
 ``python tools/ci_times.py`` first builds ``HEAD`` as a push to ``main`` does
 (the docs workflow's jobs but the deployment, nothing cached), which leaves the
@@ -589,8 +589,14 @@ def _cache(*, save: bool) -> Action:
 def _configure_pages(
     _replay: Replay, _clone: Path, _inputs: dict[str, str]
 ) -> tuple[dict[str, str], None]:
-    msg = "no GitHub Pages site here (as in a fork's pull request)"
-    raise StepFailed(msg)
+    owner, name = REPOSITORY.split("/")
+    host = f"{owner}.github.io"
+    return {
+        "base_url": f"https://{host}/{name}",
+        "origin": f"https://{host}",
+        "host": host,
+        "base_path": f"/{name}",
+    }, None
 
 
 def _artifacts(replay: Replay) -> Path:
