@@ -3,8 +3,9 @@
 ``nox -s ci_times`` runs ``python tools/ci_times.py``. GitHub runs each job of
 ``.github/workflows/ci.yml`` and ``docs.yml`` on a fresh machine of its own.
 This replays the jobs an event runs, one after another (each stands for its own
-machine), each in a fresh clone of the commit under ``_build/ci_times``, and
-times every step:
+machine), each in a fresh clone of the commit, at the same path every time as
+on GitHub (``_build/ci_times/runner/work/tfdocs/tfdocs``), and times every
+step:
 
 * ``if:``, ``env``, ``with`` and ``outputs`` are evaluated as GitHub evaluates
   them (``ci_expressions``); ``run:`` steps run as written, in bash with
@@ -270,9 +271,11 @@ class Replay:
     event
         ``push`` or ``pull_request``.
     work
-        A folder for this replay's clones, logs and artifacts.
+        A folder for this replay's logs and artifacts.
     cache
         The cache entries, shared by every replay.
+    workspace
+        Where each job checks out (default: ``work/workspace``).
     """
 
     origin: Path
@@ -282,6 +285,10 @@ class Replay:
     cache: CacheStore
     needs: dict[str, dict[str, Any]] = field(default_factory=dict)
     log: Callable[[str], None] = print
+    #: Where every job checks out, emptied first. On GitHub it is the same path
+    #: on every runner (/home/runner/work/<name>/<name>), and Sphinx reuses
+    #: restored doctrees only from the same source folder.
+    workspace: Path | None = None
 
     def context(
         self, job: Job, clone: Path, steps: Mapping[str, Any]
@@ -329,7 +336,7 @@ class Replay:
 
     def runs(self, job: Job) -> bool:
         """Whether ``job`` runs, by its ``if:`` (by default: its needs succeeded)."""
-        clone = self.work / job.name
+        clone = self.workspace or self.work / "workspace"
         return _condition(
             job.condition or "success()",
             self.context(job, clone, {}),
@@ -338,7 +345,7 @@ class Replay:
 
     def run(self, job: Job) -> JobTime:
         """Replay ``job``; raise ``RuntimeError`` naming the step that failed."""
-        clone = self.work / job.name
+        clone = self.workspace or self.work / "workspace"
         shutil.rmtree(clone, ignore_errors=True)
         clone.mkdir(parents=True)  # the runner's empty workspace
         steps: dict[str, Any] = {}
@@ -781,7 +788,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"push to main: fills the cache (load {load})")
     pushed = load_jobs(list(WORKFLOWS), event="push")
     docs_jobs = [job for job in pushed if job.workflow == "docs"]
-    push = Replay(origin, "main", "push", WORK / "push", cache)
+    name = REPOSITORY.split("/")[1]
+    workspace = WORK / "runner" / "work" / name / name
+    push = Replay(origin, "main", "push", WORK / "push", cache, workspace=workspace)
     # Deploying needs GitHub; the browser checks are timed on the pull requests.
     push_times = replay_event(
         docs_jobs,
@@ -798,7 +807,14 @@ def main(argv: list[str] | None = None) -> int:
     same: dict[str, JobTime] = {}
     for label in labels:
         print(f"pull request: {label}")
-        replay = Replay(origin, f"pr-{label}", "pull_request", WORK / label, cache)
+        replay = Replay(
+            origin,
+            f"pr-{label}",
+            "pull_request",
+            WORK / label,
+            cache,
+            workspace=workspace,
+        )
         skip = frozenset(same) if not args.every_job else frozenset()
         times = replay_event(pull_jobs, replay, skip=skip)
         same.update({name: time_ for name, time_ in times.items() if name in SAME_WORK})
