@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import SiteBuild, build_site
+from sitebuild import SITES, SiteBuild, build_site
 from tfdocs_sphinx.publish.launch import colab_url
 
 REPO = "https://github.com/me/tfdocs"
@@ -115,3 +115,21 @@ def test_a_repository_colab_cannot_open_fails_the_build(tmp_path: Path) -> None:
     build = build_site(tmp_path, env={"TFDOCS_REPO_URL": "https://example.org/me/x"})
     assert build.returncode != 0
     assert "TFDOCS_REPO_URL" in build.output
+
+
+@pytest.mark.slow
+def test_a_page_written_without_its_executed_notebook_fails_the_build(
+    tmp_path: Path,
+) -> None:
+    """As when a CI cache restores the doctrees without myst-nb's output folder."""
+    root = tmp_path / "site"
+    page = SITES / "shards" / "first.md"
+    assert build_site(root, page).returncode == 0
+    shutil.rmtree(root / "_build" / "html")  # every page written again, none read
+    [executed] = (root / "_build" / "jupyter_execute").glob("first.ipynb")
+    executed.unlink()
+    again = build_site(root, page)
+    assert again.returncode != 0
+    assert (
+        "first.md: WARNING: no executed notebook to offer for download" in again.output
+    )

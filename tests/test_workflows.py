@@ -151,9 +151,11 @@ def test_the_docs_build_restores_executed_outputs_keyed_on_lock_and_sources() ->
             if "actions/cache" in s.get("uses", "")
         ]
         # jupyter-cache beside the HTML (execute/fingerprint.py), the environment
-        # and run record (noxfile.py's SITE), the gallery's pages with their .md5.
+        # and run record (noxfile.py's SITE), the notebooks and figures myst-nb
+        # wrote (the environment refers to them), the gallery's pages with their .md5.
         assert set(cache["path"].split()) == {
-            "_build/.jupyter_cache", "_build/doctrees", "docs/auto_examples",
+            "_build/.jupyter_cache", "_build/doctrees", "_build/jupyter_execute",
+            "docs/auto_examples",
         }  # fmt: skip
         outputs = "steps.key.outputs" if name == "plan" else "needs.plan.outputs"
         assert cache["key"] == f"${{{{ {outputs}.key }}}}", name

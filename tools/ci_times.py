@@ -28,7 +28,7 @@ one commit on top of ``HEAD``: a sentence of ``docs/tensors.md`` (``prose``), a
 code cell of it (``code``), a comment in a helper module (``helper``). The jobs
 in :data:`SAME_WORK` (lint, the tests, the browser checks) do the same work
 whatever changed, so they run for the first pull request only; ``--every-job``
-runs them for each.
+runs them for each, ``--skip ci/tests,ci/lint`` not at all.
 
 A pull request's CI time is its longest chain of jobs through ``needs``: GitHub
 starts every job whose needs are met at once, each on its own machine. Not
@@ -762,6 +762,11 @@ def main(argv: list[str] | None = None) -> int:
         default="prose,code,helper",
         help="the pull requests (default: %(default)s)",
     )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="jobs not to replay, e.g. ci/tests: left out of the table and the chain",
+    )
     args = parser.parse_args(argv)
     from bench import edit_code, edit_prose  # myst-nb: imported only here
 
@@ -815,7 +820,8 @@ def main(argv: list[str] | None = None) -> int:
             cache,
             workspace=workspace,
         )
-        skip = frozenset(same) if not args.every_job else frozenset()
+        skipped = frozenset(filter(None, args.skip.split(",")))
+        skip = skipped | (frozenset(same) if not args.every_job else frozenset())
         times = replay_event(pull_jobs, replay, skip=skip)
         same.update({name: time_ for name, time_ in times.items() if name in SAME_WORK})
         times = {**same, **times}

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import nbformat
 from jupyter_cache import get_cache
+from sphinx.util import logging
 
 from tfdocs_sphinx.notebooks import (
     is_notebook_page,
@@ -41,6 +42,7 @@ REPO_ENV_VAR = "TFDOCS_REPO_URL"
 BRANCH_ENV_VAR = "TFDOCS_PAGES_BRANCH"
 DEFAULT_BRANCH = "gh-pages"
 COLAB = "https://colab.research.google.com/github"
+logger = logging.getLogger(__name__)
 _GITHUB_REPO = re.compile(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?")
 
 
@@ -128,6 +130,16 @@ def offer_executed_notebook(
         return
     executed = Path(mystnb_config(app.env).output_folder, f"{pagename}.ipynb")
     if not executed.is_file():
+        # myst-nb writes it when it reads the page: a build that reuses doctrees
+        # without the folder beside them (a CI cache) would offer no notebook.
+        logger.warning(
+            "no executed notebook to offer for download (%s is missing): keep "
+            "myst-nb's output folder with the doctrees, or rebuild with -E",
+            executed,
+            location=pagename,
+            type="tfdocs",
+            subtype="notebook",
+        )
         return
     suffix = Path(app.env.doc2path(pagename)).suffix
     name = executed_notebook_name(pagename, source_suffix=suffix)
