@@ -141,7 +141,7 @@ def shards(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def ci_times(session: nox.Session) -> None:
-    """Replay a pull request's CI jobs here for three kinds of change; time each (~45 min)."""
+    """Replay a pull request's CI jobs here for three kinds of change; time each (~35 min)."""
     _sync(session, "test")
     session.run("python", "tools/ci_times.py", *session.posargs)
 

@@ -22,7 +22,7 @@ step:
   :data:`REPOSITORY`.
 
 ``python tools/ci_times.py`` first builds ``HEAD`` as a push to ``main`` does
-(the docs workflow's jobs but the deployment, nothing cached), which leaves the
+(the docs workflow's plan and build jobs, nothing cached), which leaves the
 cache entry a pull request restores. It then replays three pull requests, each
 one commit on top of ``HEAD``: a sentence of ``docs/tensors.md`` (``prose``), a
 code cell of it (``code``), a comment in a helper module (``helper``). The jobs
