@@ -146,21 +146,21 @@ class _Parser:
             raise ValueError(msg)
         return value
 
-    def _or(self) -> Any:
-        value = self._and()
-        while self._is("||"):
+    def _chain(
+        self, op: str, operand: Callable[[], Any], pick: Callable[[Any, Any], Any]
+    ) -> Any:
+        value = operand()
+        while self._is(op):
             self._take()
-            right = self._and()
-            value = value if truthy(value) else right
+            value = pick(value, operand())
         return value
 
+    def _or(self) -> Any:
+        # GitHub's || and && return an operand, not a boolean.
+        return self._chain("||", self._and, lambda a, b: a if truthy(a) else b)
+
     def _and(self) -> Any:
-        value = self._comparison()
-        while self._is("&&"):
-            self._take()
-            right = self._comparison()
-            value = right if truthy(value) else value
-        return value
+        return self._chain("&&", self._comparison, lambda a, b: b if truthy(a) else a)
 
     def _comparison(self) -> Any:
         value = self._unary()
