@@ -45,13 +45,26 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite, doctests of src/ and helpers/src/ included, with coverage."""
+    """Run the test suite, doctests of src/ and helpers/src/ included, with coverage.
+
+    One group of whole test files: ``-- --test-group 1/3`` (as CI's matrix runs
+    it). After a change of the suite, ``-- --store-test-times`` refreshes the
+    files' seconds that balance the groups (tests/suitegroups.py).
+    """
     _sync(session, "test")
     session.run(
         "pytest", "--numprocesses=2", "--dist=loadfile",
         "--cov", "--cov-report=term-missing:skip-covered", "--cov-fail-under=90",
         *session.posargs,
     )  # fmt: skip
+
+
+@nox.session(default=False)
+def coverage(session: nox.Session) -> None:
+    """Add up the coverage data of test groups (CI's matrix); fail under 90%."""
+    _sync(session, "coverage", project=False)
+    session.run("coverage", "combine", "--keep", *session.posargs)
+    session.run("coverage", "report", "--skip-covered", "--fail-under=90")
 
 
 @nox.session

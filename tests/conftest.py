@@ -10,12 +10,18 @@ from pathlib import Path
 
 import pytest
 
+import suitegroups
 from sitebuild import SITES, SiteBuild, build_site
 from tfdocs_sphinx.execute import zygote
 from tfdocs_sphinx.locations import KERNELS
 
 # Fixture sites are built by Sphinx, not collected by pytest.
 collect_ignore = ["sites"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--test-group I/N`` and ``--store-test-times`` (:mod:`suitegroups`)."""
+    suitegroups.add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -25,6 +31,14 @@ def pytest_configure(config: pytest.Config) -> None:
     ``NO_COLOR`` wins over it.
     """
     os.environ["NO_COLOR"] = "1"
+    suitegroups.configure(config)
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Keep only the group ``--test-group`` names, if it names one."""
+    suitegroups.select_group(config, items)
 
 
 @pytest.fixture(scope="module")

@@ -29,15 +29,16 @@ def _runs(event: str, shards: str) -> list[str]:
         if replay.runs(job):
             ran.append(job.name)
             outputs = {"shards": shards} if job.key == "plan" else {}
-            replay.needs[job.name] = {"result": "success", "outputs": outputs}
+            replay.needs[job.base] = {"result": "success", "outputs": outputs}
         else:
-            replay.needs[job.name] = {"result": "skipped", "outputs": {}}
+            replay.needs[job.base] = {"result": "skipped", "outputs": {}}
     return ran
 
 
 def test_a_pull_request_runs_lint_tests_docs_and_browser_but_deploys_nothing() -> None:
     assert _runs("pull_request", "1") == [
-        "ci/lint", "ci/tests", "docs/plan", "docs/build", "docs/browser",
+        "ci/lint", "ci/tests (1)", "ci/tests (2)", "ci/tests (3)", "ci/coverage",
+        "docs/plan", "docs/build", "docs/browser",
     ]  # fmt: skip
 
 
@@ -84,8 +85,19 @@ jobs:
           path: out
       - run: test ! -f skipped
         if: github.event_name == 'never'
+  groups:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        group: [1, 2]
+    steps:
+      - run: mkdir part && echo "${{ strategy.job-index }}/${{ strategy.job-total }}" > part/of
+      - uses: actions/upload-artifact@0000000000000000000000000000000000000000
+        with:
+          name: part-${{ matrix.group }}
+          path: part
   second:
-    needs: first
+    needs: [first, groups]
     runs-on: ubuntu-24.04
     steps:
       - uses: actions/checkout@0000000000000000000000000000000000000000
@@ -93,6 +105,11 @@ jobs:
         with:
           name: made
           path: got
+      - uses: actions/download-artifact@0000000000000000000000000000000000000000
+        with:
+          pattern: part-*
+          path: parts
+      - run: test "$(cat parts/part-1/of)" = 0/2 && test "$(cat parts/part-2/of)" = 1/2
       - id: pages
         uses: actions/configure-pages@0000000000000000000000000000000000000000
       - run: exit 3
@@ -146,11 +163,15 @@ def test_a_replay_passes_outputs_caches_and_artifacts_between_jobs(
 
     pull = Replay(origin, "pr", "pull_request", tmp_path / "pr", cache, **QUIET)
     times = replay_event(load_jobs(workflow, event="pull_request"), pull)
-    assert list(times) == ["w/first", "w/second"]  # only-on-push: skipped
+    # One job per combination of the matrix; `second` waits for all of them;
+    # only-on-push is skipped.
+    assert list(times) == ["w/first", "w/groups (1)", "w/groups (2)", "w/second"]
     # The sources changed: no exact key, so the newest entry of main's prefix.
     assert times["w/first"].outputs == {"word": "hello-changed", "restored": "push"}
     outcomes = [step.outcome for step in times["w/second"].steps]
     assert outcomes == [
+        "success",
+        "success",
         "success",
         "success",
         "success",

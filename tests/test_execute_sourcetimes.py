@@ -30,11 +30,21 @@ def test_unchanged_files_get_their_recorded_times_back(tmp_path: Path) -> None:
     for name in ["same.md", "edited.md", "sub/image.png"]:
         (docs / name).write_text(name, encoding="utf-8")
         os.utime(docs / name, ns=(10**18, 10**18))
-    sourcetimes.record(docs, doctrees)
+    module = tmp_path / "helpers" / "module.py"  # a page's dependency, outside docs/
+    module.parent.mkdir()
+    module.write_text("x = 1", encoding="utf-8")
+    os.utime(module, ns=(10**18, 10**18))
+    sourcetimes.record(docs, doctrees, dependencies=[str(module), "same.md"])
     _checkout(docs)
+    _checkout(module.parent)
     (docs / "edited.md").write_text("a new sentence", encoding="utf-8")
     (docs / "new.md").write_text("new", encoding="utf-8")
-    assert sourcetimes.restore(docs, doctrees) == ["same.md", "sub/image.png"]
+    assert sourcetimes.restore(docs, doctrees) == [
+        "../helpers/module.py",
+        "same.md",
+        "sub/image.png",
+    ]
+    assert module.stat().st_mtime_ns == 10**18
     assert (docs / "same.md").stat().st_mtime_ns == 10**18
     assert (docs / "sub" / "image.png").stat().st_mtime_ns == 10**18
     assert (docs / "edited.md").stat().st_mtime_ns > 10**18
@@ -83,3 +93,29 @@ def test_a_fresh_clone_reads_again_only_the_page_that_changed(tmp_path: Path) ->
     plain = build_site(tmp_path, options=("-D", "tfdocs_keep_source_times=0"))
     assert plain.returncode == 0, plain.output
     assert _changed(plain.output) > 1, plain.output
+
+
+@pytest.mark.slow
+def test_a_file_outside_the_sources_keeps_its_time_until_it_changes(
+    tmp_path: Path,
+) -> None:
+    # As the API pages depend on the helper modules, outside docs/.
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text("ANSWER = 41\n", encoding="utf-8")
+    page = tmp_path / "including.md"
+    page.write_text(
+        "# Including\n\n```{literalinclude} ../snippet.py\n```\n", encoding="utf-8"
+    )
+    first = build_site(tmp_path, PAGE, page, options=KEEP)
+    assert first.returncode == 0, first.output
+    _checkout(tmp_path / "docs")
+    now = time.time_ns()
+    os.utime(snippet, ns=(now, now))
+    kept = build_site(tmp_path, options=KEEP)
+    assert kept.returncode == 0, kept.output
+    assert _changed(kept.output) == 0, kept.output
+    snippet.write_text("ANSWER = 42\n", encoding="utf-8")
+    changed = build_site(tmp_path, options=KEEP)
+    assert changed.returncode == 0, changed.output
+    assert _changed(changed.output) == 1, changed.output
+    assert "42" in (changed.html / "including.html").read_text(encoding="utf-8")

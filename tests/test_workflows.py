@@ -193,3 +193,61 @@ def test_the_docs_build_runs_on_shards_past_a_threshold() -> None:
     build = "\n".join(str(s.get("run", "")) for s in jobs["build"]["steps"])
     assert "nox -s shards -- merge . _build/shards/shard-*" in build
     assert jobs["build"]["needs"] == ["plan", "execute"]
+
+
+def test_the_tests_run_in_groups_and_coverage_counts_them_together() -> None:
+    jobs = _load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]
+    tests = jobs["tests"]
+    groups = tests["strategy"]["matrix"]["group"]
+    assert groups == list(range(1, len(groups) + 1))
+    assert len(groups) > 1
+    assert tests["strategy"]["fail-fast"] is False  # every failing group reports
+    [run] = [s for s in tests["steps"] if "nox -s tests" in str(s.get("run", ""))]
+    assert run["env"] == {
+        "GROUP": "${{ matrix.group }}",
+        "GROUPS_TOTAL": "${{ strategy.job-total }}",  # the matrix is the one count
+    }
+    assert '--test-group "${GROUP}/${GROUPS_TOTAL}"' in run["run"]
+    # A group's coverage is a part: the bar applies to all groups together.
+    assert run["run"].endswith("--cov-fail-under=0")
+    [upload] = [s for s in tests["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert upload["with"]["path"] == ".coverage"
+    assert upload["with"]["include-hidden-files"] is True
+    coverage = jobs["coverage"]
+    assert coverage["needs"] == "tests"
+    [download] = [
+        s for s in coverage["steps"] if "download-artifact" in s.get("uses", "")
+    ]
+    assert download["with"]["pattern"] == "coverage-*"
+    combine = "\n".join(str(s.get("run", "")) for s in coverage["steps"])
+    assert "nox -s coverage -- _build/coverage/coverage-*/.coverage" in combine
+    noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    assert noxfile.count('"--fail-under=90"') == 1
+    assert noxfile.count('"--cov-fail-under=90"') == 1
+
+
+def _collected(*options: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         *options],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return [line for line in done.stdout.splitlines() if "::" in line]
+
+
+@pytest.mark.slow
+def test_the_groups_run_every_test_once_and_keep_each_file_whole() -> None:
+    groups = len(
+        _load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]["tests"]["strategy"][
+            "matrix"
+        ]["group"]
+    )
+    everything = _collected()
+    parts = [
+        _collected(f"--test-group={group}/{groups}") for group in range(1, groups + 1)
+    ]
+    assert sorted(test for part in parts for test in part) == sorted(everything)
+    assert all(parts)
+    # A test file's module-scoped fixture site is built on one machine only.
+    files = [{test.split("::")[0] for test in part} for part in parts]
+    assert sum(map(len, files)) == len(set().union(*files))

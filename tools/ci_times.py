@@ -20,15 +20,19 @@ step:
   ``setup-python`` checks that ``python3`` is ``.python-version``;
   ``configure-pages`` gives the Pages URL of the example repository
   :data:`REPOSITORY`.
+* A job with a static ``strategy.matrix`` is replayed once per combination
+  (``ci/tests (1)``, ``ci/tests (2)``, ...), each with its ``matrix`` and
+  ``strategy`` contexts; a job that ``needs`` it waits for all of them.
 
 ``python tools/ci_times.py`` first builds ``HEAD`` as a push to ``main`` does
 (the docs workflow's plan and build jobs, nothing cached), which leaves the
 cache entry a pull request restores. It then replays three pull requests, each
 one commit on top of ``HEAD``: a sentence of ``docs/tensors.md`` (``prose``), a
 code cell of it (``code``), a comment in a helper module (``helper``). The jobs
-in :data:`SAME_WORK` (lint, the tests, the browser checks) do the same work
-whatever changed, so they run for the first pull request only; ``--every-job``
-runs them for each, ``--skip ci/tests,ci/lint`` not at all.
+in :data:`SAME_WORK` (lint, the test groups and their coverage, the browser
+checks) do the same work whatever changed, so they run for the first pull
+request only; ``--every-job`` runs them for each, ``--skip ci/tests,ci/lint``
+not at all.
 
 A pull request's CI time is its longest chain of jobs through ``needs``: GitHub
 starts every job whose needs are met at once, each on its own machine. Not
@@ -45,6 +49,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -78,7 +83,7 @@ WORK = ROOT / "_build" / "ci_times"
 EDITED_PAGE = "docs/tensors.md"
 EDITED_HELPER = "helpers/src/tfdocs_helpers/tensors.py"
 #: Jobs that check everything whatever a pull request changed.
-SAME_WORK = frozenset({"ci/lint", "ci/tests", "docs/browser"})
+SAME_WORK = frozenset({"ci/lint", "ci/tests", "ci/coverage", "docs/browser"})
 REPOSITORY = "tfdocs/tfdocs"  # an example owner/name: the URLs the build prints
 
 
@@ -96,11 +101,23 @@ class Job:
     env: Mapping[str, Any]  # the workflow's env, then the job's
     outputs: Mapping[str, str]
     steps: tuple[Mapping[str, Any], ...]
+    #: One combination of a static ``strategy.matrix`` (empty: no matrix), and
+    #: the ``strategy`` context: ``job-index`` and ``job-total``.
+    matrix: Mapping[str, Any] = field(default_factory=dict)
+    index: int = 0
+    total: int = 1
+
+    @property
+    def base(self) -> str:
+        """``workflow/key``, e.g. ``docs/build``: what ``needs`` names."""
+        return f"{self.workflow}/{self.key}"
 
     @property
     def name(self) -> str:
-        """``workflow/key``, e.g. ``docs/build``."""
-        return f"{self.workflow}/{self.key}"
+        """The base, then the matrix values of an instance: ``ci/tests (2)``."""
+        if not self.matrix:
+            return self.base
+        return f"{self.base} ({', '.join(map(str, self.matrix.values()))})"
 
 
 def _yaml(path: Path) -> Any:
@@ -128,7 +145,8 @@ def load_jobs(paths: tuple[Path, ...] | list[Path], *, event: str) -> list[Job]:
             continue
         for key, job in workflow["jobs"].items():
             needs = job.get("needs", ())
-            jobs.append(
+            combinations = matrix_combinations(job.get("strategy", {}).get("matrix"))
+            jobs.extend(
                 Job(
                     workflow=path.stem,
                     key=key,
@@ -137,9 +155,41 @@ def load_jobs(paths: tuple[Path, ...] | list[Path], *, event: str) -> list[Job]:
                     env={**workflow.get("env", {}), **job.get("env", {})},
                     outputs=job.get("outputs", {}),
                     steps=tuple(job.get("steps", ())),
+                    matrix=combination,
+                    index=index,
+                    total=len(combinations),
                 )
+                for index, combination in enumerate(combinations)
             )
     return jobs
+
+
+def matrix_combinations(matrix: Any) -> list[dict[str, Any]]:
+    """Return the instances of a job's ``strategy.matrix``, in GitHub's order.
+
+    A matrix given by an expression (``${{ fromJSON(...) }}``) is known only
+    when the job runs: it stays one job here, with no matrix values.
+
+    >>> matrix_combinations({"group": [1, 2], "os": ["a"]})
+    [{'group': 1, 'os': 'a'}, {'group': 2, 'os': 'a'}]
+    >>> matrix_combinations("${{ fromJSON(needs.plan.outputs.matrix) }}")
+    [{}]
+    >>> matrix_combinations({"group": [1], "include": [{"group": 2}]})
+    Traceback (most recent call last):
+    ...
+    ValueError: strategy.matrix: include and exclude are not replayed
+    """
+    if not isinstance(matrix, dict):
+        return [{}]
+    if {"include", "exclude"} & set(matrix):
+        msg = "strategy.matrix: include and exclude are not replayed"
+        raise ValueError(msg)
+    if any(isinstance(values, str) for values in matrix.values()):
+        return [{}]
+    return [
+        dict(zip(matrix, values, strict=True))
+        for values in itertools.product(*matrix.values())
+    ]
 
 
 def critical_path(
@@ -316,7 +366,13 @@ class Replay:
             },
             "steps": steps,
             "env": {},
-            "matrix": {},
+            "matrix": dict(job.matrix),
+            "strategy": {
+                "fail-fast": True,
+                "job-index": job.index,
+                "job-total": job.total,
+                "max-parallel": job.total,
+            },
             "vars": {},
         }
 
@@ -370,7 +426,7 @@ class Replay:
                     str(value), {**context, "env": env}, functions=functions
                 )
             context["env"] = env
-            log = self.work / "logs" / f"{job.workflow}-{job.key}.{number}.log"
+            log = self.work / "logs" / f"{job.name}.{number}.log".replace("/", "-")
             try:
                 if "uses" in step:
                     inputs = {
@@ -418,7 +474,8 @@ class Replay:
             name: interpolate(str(value), context, functions=functions)
             for name, value in job.outputs.items()
         }
-        self.needs[job.name] = {"result": "success", "outputs": outputs}
+        # The instances of a matrix share one entry: `needs` sees the job.
+        self.needs[job.base] = {"result": "success", "outputs": outputs}
         return JobTime(job.name, time.monotonic() - start, times, outputs)
 
     def _shell(
@@ -686,7 +743,7 @@ def replay_event(
     done: dict[str, JobTime] = {}
     pending = list(jobs)
     while pending:
-        waiting = {job.name for job in pending}
+        waiting = {job.base for job in pending}
         ready = [
             job
             for job in pending
@@ -697,10 +754,10 @@ def replay_event(
             raise ValueError(msg)
         for job in ready:
             pending.remove(job)
-            if job.name in skip:
+            if job.name in skip or job.base in skip:
                 continue
             if not replay.runs(job):
-                replay.needs[job.name] = {"result": "skipped", "outputs": {}}
+                replay.needs[job.base] = {"result": "skipped", "outputs": {}}
                 replay.log(f"  {job.name}: skipped (if: {job.condition})")
                 continue
             replay.log(f"  {job.name}")
@@ -804,10 +861,16 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     pull_jobs = load_jobs(list(WORKFLOWS), event="pull_request")
+    instances: dict[str, list[str]] = {}
+    for job in pull_jobs:
+        instances.setdefault(job.base, []).append(job.name)
     needs = {
-        job.name: tuple(f"{job.workflow}/{need}" for need in job.needs)
+        job.name: tuple(
+            name for need in job.needs for name in instances[f"{job.workflow}/{need}"]
+        )
         for job in pull_jobs
     }
+    base = {job.name: job.base for job in pull_jobs}
     results: dict[str, Any] = {}
     same: dict[str, JobTime] = {}
     for label in labels:
@@ -823,7 +886,9 @@ def main(argv: list[str] | None = None) -> int:
         skipped = frozenset(filter(None, args.skip.split(",")))
         skip = skipped | (frozenset(same) if not args.every_job else frozenset())
         times = replay_event(pull_jobs, replay, skip=skip)
-        same.update({name: time_ for name, time_ in times.items() if name in SAME_WORK})
+        same.update(
+            {name: time_ for name, time_ in times.items() if base[name] in SAME_WORK}
+        )
         times = {**same, **times}
         seconds = {name: time_.seconds for name, time_ in times.items()}
         total, chain = critical_path(seconds, needs)

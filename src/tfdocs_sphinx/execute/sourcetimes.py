@@ -8,9 +8,10 @@ checkout, so every page is read again when a pull request changed a sentence.
 
 With ``tfdocs_keep_source_times`` (``TFDOCS_KEEP_SOURCE_TIMES=1``; the docs
 workflow sets it), every build records, as it finishes, the content hash and
-modification time of each file in the source folder, beside its doctrees
-(:data:`TIMES_FILE`); the next build, before Sphinx compares times, gives each
-file whose content is the same its recorded time back. A changed file keeps
+modification time of each file in the source folder, and of each file outside
+it that a page depends on (the helper modules autodoc documents), beside its
+doctrees (:data:`TIMES_FILE`); the next build, before Sphinx compares times,
+gives each file whose content is the same its recorded time back. A changed file keeps
 its new time, and it and the pages that depend on it are read again. Dating
 files by their last commit instead (``git-restore-mtime``, as
 sphinx-notes/incrbuild does) can leave a changed page unread, when its commit
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -56,21 +57,35 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def record(srcdir: str | Path, doctreedir: str | Path) -> Path:
+def record(
+    srcdir: str | Path,
+    doctreedir: str | Path,
+    *,
+    dependencies: Iterable[str | Path] = (),
+) -> Path:
     """Write each source file's hash and time (ns) to ``doctreedir``; return the file.
+
+    ``dependencies`` (relative to ``srcdir``, or absolute: as Sphinx records
+    them) add the files outside ``srcdir`` that pages depend on, named by
+    their path from ``srcdir``.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     src = Path(tmp, "docs"); src.mkdir()
     ...     _ = Path(src, "index.md").write_text("# Hi")
-    ...     path = record(src, Path(tmp, "doctrees"))
+    ...     _ = Path(tmp, "module.py").write_text("x = 1")
+    ...     path = record(src, Path(tmp, "doctrees"), dependencies=["../module.py"])
     ...     sorted(json.loads(path.read_text()))
-    ['index.md']
+    ['../module.py', 'index.md']
     """
     srcdir = Path(srcdir)
+    files = {path.relative_to(srcdir).as_posix(): path for path in _files(srcdir)}
+    for dependency in dependencies:
+        path = Path(os.path.normpath(srcdir / dependency))
+        if path.is_file():
+            files.setdefault(Path(os.path.relpath(path, srcdir)).as_posix(), path)
     times = {
-        path.relative_to(srcdir).as_posix(): [_digest(path), path.stat().st_mtime_ns]
-        for path in _files(srcdir)
+        name: [_digest(path), path.stat().st_mtime_ns] for name, path in files.items()
     }
     target = Path(doctreedir, TIMES_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +94,7 @@ def record(srcdir: str | Path, doctreedir: str | Path) -> Path:
 
 
 def restore(srcdir: str | Path, doctreedir: str | Path) -> list[str]:
-    """Give each source whose content is as recorded its recorded time; return them.
+    """Give each recorded file whose content is the same its recorded time; return them.
 
     Files changed, added or gone since the record are left alone, as is
     everything when there is no usable record (a first build): the record only
@@ -93,11 +108,10 @@ def restore(srcdir: str | Path, doctreedir: str | Path) -> list[str]:
         return []
     srcdir = Path(srcdir)
     restored = []
-    for path in _files(srcdir):
-        name = path.relative_to(srcdir).as_posix()
-        if name not in times:
+    for name, (digest, mtime_ns) in sorted(times.items()):
+        path = Path(os.path.normpath(srcdir / name))
+        if not path.is_file():  # gone since the record
             continue
-        digest, mtime_ns = times[name]
         stat = path.stat()
         if stat.st_mtime_ns == mtime_ns or _digest(path) != digest:
             continue
@@ -114,7 +128,12 @@ def _restore(app: Sphinx, config: Config) -> None:
 
 def _record(app: Sphinx, exception: BaseException | None) -> None:
     if app.config.tfdocs_keep_source_times and Path(app.doctreedir).is_dir():
-        record(app.srcdir, app.doctreedir)
+        dependencies = [
+            dependency
+            for names in app.env.dependencies.values()
+            for dependency in names
+        ]
+        record(app.srcdir, app.doctreedir, dependencies=dependencies)
 
 
 def connect(app: Sphinx) -> None:
