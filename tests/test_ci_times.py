@@ -88,10 +88,13 @@ jobs:
   groups:
     runs-on: ubuntu-24.04
     strategy:
+      fail-fast: false
       matrix:
         group: [1, 2]
     steps:
-      - run: mkdir part && echo "${{ strategy.job-index }}/${{ strategy.job-total }}" > part/of
+      - run: |
+          mkdir part
+          echo "${{ strategy.job-index }}/${{ strategy.job-total }}/${{ strategy.fail-fast }}" > part/of
       - uses: actions/upload-artifact@0000000000000000000000000000000000000000
         with:
           name: part-${{ matrix.group }}
@@ -109,7 +112,7 @@ jobs:
         with:
           pattern: part-*
           path: parts
-      - run: test "$(cat parts/part-1/of)" = 0/2 && test "$(cat parts/part-2/of)" = 1/2
+      - run: test "$(cat parts/part-1/of)" = 0/2/false && test "$(cat parts/part-2/of)" = 1/2/false
       - id: pages
         uses: actions/configure-pages@0000000000000000000000000000000000000000
       - run: exit 3

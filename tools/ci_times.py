@@ -102,10 +102,9 @@ class Job:
     outputs: Mapping[str, str]
     steps: tuple[Mapping[str, Any], ...]
     #: One combination of a static ``strategy.matrix`` (empty: no matrix), and
-    #: the ``strategy`` context: ``job-index`` and ``job-total``.
+    #: the ``strategy`` context it sees.
     matrix: Mapping[str, Any] = field(default_factory=dict)
-    index: int = 0
-    total: int = 1
+    strategy: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -145,7 +144,8 @@ def load_jobs(paths: tuple[Path, ...] | list[Path], *, event: str) -> list[Job]:
             continue
         for key, job in workflow["jobs"].items():
             needs = job.get("needs", ())
-            combinations = matrix_combinations(job.get("strategy", {}).get("matrix"))
+            strategy = job.get("strategy", {})
+            combinations = matrix_combinations(strategy.get("matrix"))
             jobs.extend(
                 Job(
                     workflow=path.stem,
@@ -156,8 +156,12 @@ def load_jobs(paths: tuple[Path, ...] | list[Path], *, event: str) -> list[Job]:
                     outputs=job.get("outputs", {}),
                     steps=tuple(job.get("steps", ())),
                     matrix=combination,
-                    index=index,
-                    total=len(combinations),
+                    strategy={
+                        "fail-fast": strategy.get("fail-fast", True),
+                        "job-index": index,
+                        "job-total": len(combinations),
+                        "max-parallel": strategy.get("max-parallel", len(combinations)),
+                    },
                 )
                 for index, combination in enumerate(combinations)
             )
@@ -367,12 +371,7 @@ class Replay:
             "steps": steps,
             "env": {},
             "matrix": dict(job.matrix),
-            "strategy": {
-                "fail-fast": True,
-                "job-index": job.index,
-                "job-total": job.total,
-                "max-parallel": job.total,
-            },
+            "strategy": dict(job.strategy),
             "vars": {},
         }
 
