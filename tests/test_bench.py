@@ -67,3 +67,28 @@ def test_an_interrupted_measure_stops_its_command(
     [process] = started
     assert process.poll() is not None  # ended, not left running
     assert time.monotonic() - start < 30
+
+
+def _measured(seconds: float, cpu_s: float) -> bench.Measured:
+    return bench.Measured(seconds, cpu_s, 0.0, 0.0, 0.0, "", [])
+
+
+def _cold(seconds: float) -> bench.Build:
+    return bench.Build(_measured(seconds, 2 * seconds), {}, {}, False, 0)
+
+
+def test_the_best_floor_and_cold_build_come_from_any_pair() -> None:
+    # The floor that used least CPU, the fastest cold build: not one pair's.
+    pairs = [(_measured(400, 390), _cold(200)), (_measured(380, 410), _cold(230))]
+    floor, cold = bench.best_pair(pairs)
+    assert floor.cpu_s == 390
+    assert cold.seconds == 200
+    floor, cold = bench.best_pair(pairs[::-1])
+    assert (floor.cpu_s, cold.seconds) == (390, 200)
+
+
+def test_no_pair_is_an_error() -> None:
+    with pytest.raises(ValueError, match="pairs"):
+        bench.best_pair([])
+    with pytest.raises(ValueError, match="repeat"):
+        bench.bench(repeat=0)

@@ -110,7 +110,10 @@ def test_reset_gallery_state_clears_session_and_reseeds() -> None:
     reset_gallery_state({}, "examples/plot_intro.py", "before")
     assert keras.layers.Dense(1).name == "dense"
     assert keras.layers.Dense(1).name == "dense_1"
-    reset_gallery_state({}, None, "after")
+    # After an example nothing changes: the next example's call clears.
+    reset_gallery_state({}, "examples/plot_intro.py", "after")
+    assert keras.layers.Dense(1).name == "dense_2"
+    reset_gallery_state({}, None, "before")
     assert _draws() == expected
 
 
