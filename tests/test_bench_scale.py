@@ -90,6 +90,10 @@ def test_per_unit_seconds_and_slopes() -> None:
 def test_scale_is_opt_in() -> None:
     default = bench._arguments(["all"])
     assert not default.scale
+    assert bench._arguments([]).command == "all"
+    assert bench._arguments([]).repeat == 2
+    alone = bench._arguments(["scale", "--scale-max", "4"])
+    assert (alone.command, alone.scale_max) == ("scale", 4)
     assert bench._arguments(["all", "--scale"]).scale_max == 2
     assert bench._arguments(["all", "--scale", "--scale-max", "4"]).scale_max == 4
     with pytest.raises(SystemExit):

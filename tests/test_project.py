@@ -68,3 +68,17 @@ def test_every_import_of_the_machinery_is_declared() -> None:
         if not {canonicalize_name(d) for d in providers.get(top, [])} & declared
     }
     assert undeclared == {}
+
+
+def test_the_search_index_stems_in_c() -> None:
+    """Sphinx's English search gets PyStemmer's stemmer, same words as the Python one."""
+    import Stemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+    from sphinx.search.en import SearchEnglish
+
+    english = SearchEnglish({})
+    assert isinstance(english.stemmer, Stemmer.Stemmer)
+    words = ["running", "gradients", "optimizers", "callbacks", "tensors", "graphs"]
+    assert [english.stem(w) for w in words] == [
+        EnglishStemmer().stemWord(w) for w in words
+    ]

@@ -1,7 +1,9 @@
 """Measure the docs build against the floor set by the code it runs.
 
-``nox -s bench`` runs ``python tools/bench.py all``, which measures, in one run
-on this machine, and writes ``_build/bench.json`` and a table:
+``nox -s bench`` runs ``python tools/bench.py`` (``all``), which measures, in one
+run on this machine, and writes ``_build/bench.json`` and a table (``nox -s bench
+-- scale --scale-max 4`` builds only the replicated sites of ``scale``, below,
+into ``_build/bench-scale.json``):
 
 ``floor_s``, ``floor_cpu_s``
     The code of every page and gallery script, back to back in one Python
@@ -666,6 +668,41 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
     return 0 if all(targets.values()) else 1
 
 
+def _print_scale(scale: dict[str, Any]) -> None:
+    print("\n| k | units | seconds | per unit | CPU s | CPU per unit |")
+    print("|---|---|---|---|---|---|")
+    for row in scale["builds"]:
+        print(f"| {row['k']} | {row['units']} | {row['seconds']} | "
+              f"{row['per_unit_s']} | {row['cpu_s']} | {row['per_unit_cpu_s']} |")  # fmt: skip
+    print(f"slopes per added unit: {scale['slopes_s_per_unit']} s, "
+          f"{scale['slopes_cpu_s_per_unit']} CPU s")  # fmt: skip
+    flat = scale["slope_flat_within_15pct"]
+    print(
+        f"CPU per added unit <= 1.15 x per unit at k=1: {'met' if flat else 'MISSED'}"
+    )
+
+
+def scale_only(ks: list[int]) -> int:
+    """Build the replicated sites only; write _build/bench-scale.json, print it."""
+    load_start = _load()
+    BENCH.mkdir(parents=True, exist_ok=True)
+    scaled = _scale(ks, find_units())
+    result = {
+        "machine": {
+            "cores": CORES,
+            "python": sys.version.split()[0],
+            "load_start": load_start,
+            "load_end": _load(),
+        },
+        "scale": scaled,
+    }
+    path = BUILD / "bench-scale.json"
+    path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    _print_scale(scaled)
+    print(f"\nwritten to {path}")
+    return 0
+
+
 def _print_table(result: dict[str, Any]) -> None:
     print("\n| measure | value |\n|---|---|")
     for key in ("floor_s", "floor_cpu_s", "scripts_s", "cold_s", "cold_cpu_s",
@@ -677,14 +714,7 @@ def _print_table(result: dict[str, Any]) -> None:
     print(f"\nload average (1, 5, 15 min): start {machine['load_start']}, "
           f"end {machine['load_end']} on {machine['cores']} cores")  # fmt: skip
     if result["scale"] is not None:
-        print("\n| k | units | seconds | per unit | CPU s | CPU per unit |")
-        print("|---|---|---|---|---|---|")
-        for row in result["scale"]["builds"]:
-            print(f"| {row['k']} | {row['units']} | {row['seconds']} | "
-                  f"{row['per_unit_s']} | {row['cpu_s']} | {row['per_unit_cpu_s']} |")  # fmt: skip
-        scale = result["scale"]
-        print(f"slopes per added unit: {scale['slopes_s_per_unit']} s, "
-              f"{scale['slopes_cpu_s_per_unit']} CPU s")  # fmt: skip
+        _print_scale(result["scale"])
     print("\n| pair | floor s | floor CPU s | cold s | cold CPU s | cold target met |")
     print("|---|---|---|---|---|---|")
     for number, row in enumerate(result["repeats"], start=1):
@@ -710,7 +740,14 @@ def _print_table(result: dict[str, Any]) -> None:
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="tools/bench.py", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("command", choices=["all"])
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["all", "scale"],
+        default="all",
+        help="all: every measurement (the default); scale: only the replicated "
+        "sites of --scale (k = 1, 2, and 4 with --scale-max 4)",
+    )
     parser.add_argument(
         "--scale",
         action="store_true",
@@ -741,5 +778,10 @@ if __name__ == "__main__":
         ks = [k for k in (1, 2, 4) if k <= options.scale_max]
         # SIGTERM, like Ctrl-C, stops the running build and restores edited files.
         with sigterm_raises():
-            status = bench(scale=ks if options.scale else None, repeat=options.repeat)
+            if options.command == "scale":
+                status = scale_only(ks)
+            else:
+                status = bench(
+                    scale=ks if options.scale else None, repeat=options.repeat
+                )
         sys.exit(status)

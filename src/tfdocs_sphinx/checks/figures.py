@@ -8,9 +8,10 @@ figure it produces with it, in the two places figures are saved:
 
 * **Gallery examples.** sphinx-gallery saves each figure with its Matplotlib
   scraper at the figure's own size, which is also what a reader sees when
-  running the script. :func:`gallery_scraper` wraps that scraper: it measures
-  each figure, lets the scraper save it, and then fails the example with
-  :class:`ClippedTextError`, naming the figure and the text. sphinx-gallery
+  running the script. :func:`gallery_scraper` wraps that scraper: it lets the
+  scraper save each figure, measures the texts that saving drew, and then
+  fails the example with :class:`ClippedTextError`, naming the figure and the
+  text. sphinx-gallery
   reports the failing example by name, and runs it again in the next build.
 * **Notebook pages.** Their kernels show figures through the inline backend,
   which saves with ``bbox_inches="tight"``: the image grows to hold every text
@@ -18,19 +19,21 @@ figure it produces with it, in the two places figures are saved:
   (``set_in_layout(False)``) or a changed ``InlineBackend.print_figure_kwargs``
   can fall outside. The ``tfdocs`` kernel loads this module as an IPython
   extension (:func:`load_ipython_extension`), which measures every figure the
-  inline backend saves and writes one line per clipped text to the cell's
-  stderr; :func:`check_page` turns those lines into warnings with the page and
+  inline backend saves, from the texts that saving drew, and writes one line
+  per clipped text to the cell's stderr; :func:`check_page` turns those lines into warnings with the page and
   line, and such a page is read again in the next build until it is fixed.
 
-The module imports neither Sphinx nor Matplotlib at the top, so a kernel
-loads it in no time.
+Both measure the texts that ``savefig`` itself drew (:func:`recording_drawn_texts`)
+rather than drawing each figure once more: a draw costs about as much as the
+save, and the site saves dozens of figures per build. The module imports
+neither Sphinx nor Matplotlib at the top, so a kernel loads it in no time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +54,7 @@ __all__ = [
     "clipped_texts",
     "gallery_scraper",
     "load_ipython_extension",
+    "recording_drawn_texts",
     "saved_area",
     "summarise",
 ]
@@ -164,8 +168,19 @@ def saved_area(
 
 
 @contextlib.contextmanager
-def _recording_drawn_texts() -> Iterator[list[Text]]:
-    """Collect every Text that is drawn, with its text, while the block runs."""
+def recording_drawn_texts() -> Iterator[list[Text]]:
+    """Collect every visible Text with a text that is drawn while the block runs.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> _ = fig.subplots().set_title("loss")
+    >>> with recording_drawn_texts() as drawn:
+    ...     fig.draw_without_rendering()
+    >>> [text.get_text() for text in drawn if text.get_text() == "loss"]
+    ['loss']
+    """
     from matplotlib.text import Text
 
     drawn: list[Text] = []
@@ -222,6 +237,7 @@ def clipped_texts(
     bbox_inches: Any = None,
     pad_inches: Any = None,
     tolerance: float = TOLERANCE_PX,
+    drawn: Iterable[Text] | None = None,
 ) -> list[Clipped]:
     """Every text ``fig`` draws that lies outside its saved image.
 
@@ -229,7 +245,9 @@ def clipped_texts(
     engine), each text that was drawn (titles, axis and tick labels, legends,
     annotations, free text) is measured, and its box is compared with
     :func:`saved_area` for the same ``bbox_inches`` and ``pad_inches`` that
-    ``savefig`` is given.
+    ``savefig`` is given. Given ``drawn``, the texts a ``savefig`` of the
+    figure just drew (:func:`recording_drawn_texts`), it measures those
+    instead of drawing the figure again; texts of other figures are ignored.
 
     Parameters
     ----------
@@ -269,12 +287,17 @@ def clipped_texts(
     >>> clipped_texts(fig, bbox_inches="tight")
     []
     """
-    with _recording_drawn_texts() as drawn:
-        fig.draw_without_rendering()
+    if drawn is None:
+        with recording_drawn_texts() as own_draw:
+            fig.draw_without_rendering()
+        drawn = own_draw
     area = saved_area(fig, bbox_inches=bbox_inches, pad_inches=pad_inches)
     roles = _roles(fig)
     clipped = []
-    for text in dict.fromkeys(drawn):  # a text drawn twice is measured once
+    # A text drawn twice (savefig's layout pass, then its render) counts once.
+    for text in dict.fromkeys(drawn):
+        if text.get_figure(root=True) is not fig:
+            continue
         box = text.get_window_extent()
         overhang = {
             "left": area.x0 - box.x0,
@@ -318,12 +341,14 @@ def gallery_scraper(
     from sphinx_gallery.scrapers import matplotlib_scraper
 
     first = len(block_vars["image_path_iterator"]) + 1
+    figures = [plt.figure(fignum) for fignum in plt.get_fignums()]
+    with recording_drawn_texts() as drawn:
+        rst: str = matplotlib_scraper(block, block_vars, gallery_conf)
     problems = [
         f"figure {number}: {line}"
-        for number, fignum in enumerate(plt.get_fignums(), start=first)
-        for line in summarise(clipped_texts(plt.figure(fignum)))
+        for number, fig in enumerate(figures, start=first)
+        for line in summarise(clipped_texts(fig, drawn=drawn))
     ]
-    rst: str = matplotlib_scraper(block, block_vars, gallery_conf)
     if problems:
         msg = (
             "text outside the saved image, in the code block at line "
@@ -359,6 +384,8 @@ def load_ipython_extension(ipython: Any) -> None:
         base64: bool = False,
         **kwargs: Any,
     ) -> Any:
+        with recording_drawn_texts() as drawn:
+            saved = print_figure(fig, fmt, bbox_inches, base64, **kwargs)  # type: ignore[no-untyped-call]
         if fig.axes or fig.lines:  # print_figure saves nothing otherwise
             try:
                 found = summarise(
@@ -366,13 +393,14 @@ def load_ipython_extension(ipython: Any) -> None:
                         fig,
                         bbox_inches=bbox_inches,
                         pad_inches=kwargs.get("pad_inches"),
+                        drawn=drawn,
                     )
                 )
             except Exception as exc:  # noqa: BLE001  (reported, the figure still shows)
                 found = [f"the figure could not be measured: {exc!r}"]
             for line in found:
                 print(f"{MARKER}{line}", file=sys.stderr)
-        return print_figure(fig, fmt, bbox_inches, base64, **kwargs)  # type: ignore[no-untyped-call]
+        return saved
 
     measured_print_figure.tfdocs_figures = True  # type: ignore[attr-defined]
     pylabtools.print_figure = measured_print_figure
