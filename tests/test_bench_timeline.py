@@ -78,6 +78,10 @@ def test_a_real_process_has_its_busy_phase_busy_and_its_idle_phases_idle() -> No
         p.name: p
         for p in phases(lines, sampler.cpu, start=start, end=end, cores=1, marks=MARKS)
     }
-    assert found["busy"].cpu_s > 0.5 * found["busy"].seconds
-    assert found["idle"].idle_core_s > 0.4
-    assert found["busy"].seconds == pytest.approx(0.8, abs=0.4)
+    # In CPU seconds, not wall: on a loaded machine (the suite's other worker,
+    # its builds) the 0.8 CPU s of the busy phase took 1.27 s. A line read late
+    # moves a bound by as long as it waited.
+    busy, idle = found["busy"], found["idle"]
+    assert busy.cpu_s == pytest.approx(0.8, abs=0.3)
+    assert idle.cpu_s < 0.2
+    assert idle.idle_core_s > 0.4

@@ -5,7 +5,8 @@ keys the caches on everything that changes outputs, :mod:`.only` narrows what
 runs (``TFDOCS_ONLY``) and :mod:`.shards` shares it among machines
 (``TFDOCS_SHARD``), :mod:`.pool` runs the pages and (:mod:`.examples`) the
 gallery's examples on every core, longest first (:mod:`.order`), in kernels and
-children forked by :mod:`.zygote`, :mod:`.gallery` keeps the examples' runs,
+children forked by :mod:`.zygote` that talk over Unix sockets
+(:mod:`.channels`), :mod:`.gallery` keeps the examples' runs,
 and :mod:`.sourcetimes` lets a fresh clone read again only the sources that
 changed.
 Importing this package imports nothing: the kernelspec runs

@@ -39,7 +39,15 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from tfdocs_sphinx import notebooks, runs
-from tfdocs_sphinx.execute import examples, lifetime, lock, order, rerun, zygote
+from tfdocs_sphinx.execute import (
+    channels,
+    examples,
+    lifetime,
+    lock,
+    order,
+    rerun,
+    zygote,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -114,9 +122,10 @@ def execute_notebook(
 
     error = None
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as cwd:
+    with tempfile.TemporaryDirectory() as cwd, channels.unix_sockets() as config:
         client = NotebookClient(
             notebook,
+            config=config,  # no TCP ports to collide with another process's
             timeout=timeout,
             allow_errors=allow_errors,
             resources={"metadata": {"path": cwd}},

@@ -11,7 +11,8 @@ of a run becomes such a result, so :mod:`..checks.cell_errors` reports it as
 Both runs, the pool's and myst-nb's, also wait :data:`IOPUB_TIMEOUT` seconds
 for output that arrives after a cell's reply, and fail the page if it is later
 still (nbclient's default is to drop it after 4 s and carry on, and the
-truncated page would be cached).
+truncated page would be cached). Both talk to their kernel over Unix sockets
+(:mod:`.channels`).
 
 myst-nb offers no hook for this, so its module's name for the function is
 replaced (once, at ``config-inited``) by a wrapper that calls the original.
@@ -23,6 +24,8 @@ import time
 import traceback
 from functools import wraps
 from typing import TYPE_CHECKING, Any
+
+from tfdocs_sphinx.execute import channels
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -68,7 +71,9 @@ def reported(execute: Callable[..., Any]) -> Callable[..., Any]:
         kwargs.setdefault("on_cell_start", note_cell)
         start = time.perf_counter()
         try:
-            result = execute(nb, *args, **kwargs)
+            with channels.unix_sockets() as config:
+                kwargs.setdefault("config", config)
+                result = execute(nb, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001  (a dead kernel, late output: reported)
             seconds = time.perf_counter() - start
             cwd = kwargs.get("cwd", args[0] if args else None)
