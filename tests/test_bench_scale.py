@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 import bench
-from bench_scale import Scale, add_front_matter, mark_copy, replicate_site, slopes
+from bench_scale import (
+    Scale,
+    add_front_matter,
+    flat,
+    mark_copy,
+    replicate_site,
+    slopes,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -106,3 +113,22 @@ def test_cpu_per_unit_and_cpu_slopes() -> None:
     # Wall time doubled by a busy machine; the CPU an added unit costs did not.
     assert slopes(scales) == [pytest.approx(20.0)]
     assert slopes(scales, cpu=True) == [pytest.approx(7.0)]
+
+
+def test_the_slope_is_flat_while_an_added_page_costs_what_it_did() -> None:
+    # 7 December, k = 1, 2: an added page cost 19.3 CPU s, more than a unit's
+    # average at k = 1 (16.3: examples and fixed costs in it), which the first
+    # criterion compared it with, and failed.
+    scales = [
+        Scale(1, 43, 376.6, cpu_s=700.9),
+        Scale(2, 73, 683.2, cpu_s=1280.2),
+        Scale(4, 133, 1300.0, cpu_s=2440.0),
+    ]
+    steps = slopes(scales, cpu=True)
+    assert steps == [pytest.approx(19.31, abs=0.01), pytest.approx(19.33, abs=0.01)]
+    assert flat(steps) is True
+    assert flat([19.3, 22.3]) is False  # 16 % dearer from k = 2 to 4
+    assert flat([19.3, 22.3], within=0.2) is True
+    assert flat(steps[:1]) is None  # k = 1, 2 only: nothing to compare
+    with pytest.raises(ValueError, match="within"):
+        flat(steps, within=-0.1)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
-__all__ = ["Scale", "add_front_matter", "mark_copy", "replicate_site", "slopes"]
+__all__ = ["Scale", "add_front_matter", "flat", "mark_copy", "replicate_site", "slopes"]
 
 
 def add_front_matter(text: str, line: str) -> str:
@@ -118,3 +119,22 @@ def slopes(scales: list[Scale], *, cpu: bool = False) -> list[float]:
         ((b.cpu_s - a.cpu_s) if cpu else (b.seconds - a.seconds)) / (b.units - a.units)
         for a, b in itertools.pairwise(scales)
     ]
+
+
+def flat(steps: Sequence[float], *, within: float = 0.15) -> bool | None:
+    """Whether no later step costs more than ``within`` above the first; None if one.
+
+    Each step is the cost of the same kind of added unit (a copy of a page), so
+    the steps compare like with like; a unit's average at k = 1 would not (it
+    holds the examples, cheaper than pages, and the build's fixed costs). A
+    cost that falls as the site grows is flat enough.
+
+    >>> flat([19.3, 21.0]), flat([19.3, 23.0]), flat([19.3, 15.0]), flat([19.3])
+    (True, False, True, None)
+    """
+    if within < 0:
+        msg = f"within must be at least 0, got {within!r}"
+        raise ValueError(msg)
+    if len(steps) < 2:
+        return None
+    return all(step <= (1 + within) * steps[0] for step in steps[1:])
