@@ -132,3 +132,33 @@ def test_the_slope_is_flat_while_an_added_page_costs_what_it_did() -> None:
     assert flat(steps[:1]) is None  # k = 1, 2 only: nothing to compare
     with pytest.raises(ValueError, match="within"):
         flat(steps, within=-0.1)
+
+
+@pytest.mark.parametrize(
+    ("within", "verdict"),
+    [(True, "met"), (False, "MISSED"), (None, "one slope only (--scale-max 4)")],
+)
+def test_the_scale_table_shows_peak_memory_and_the_verdict(
+    capsys: pytest.CaptureFixture[str], within: bool | None, verdict: str
+) -> None:
+    row = {
+        "k": 1,
+        "units": 43,
+        "seconds": 376.6,
+        "per_unit_s": 8.76,
+        "cpu_s": 700.9,
+        "per_unit_cpu_s": 16.3,
+        "peak_pss_mb": 2798,
+        "peak_rss_mb": 4679,
+    }
+    bench._print_scale(
+        {
+            "builds": [row],
+            "slopes_s_per_unit": [],
+            "slopes_cpu_s_per_unit": [],
+            "slope_flat_within_15pct": within,
+        }
+    )
+    printed = capsys.readouterr().out
+    assert "| 1 | 43 | 376.6 | 8.76 | 700.9 | 16.3 | 2798 MB |" in printed
+    assert printed.rstrip().endswith(f"its first slope: {verdict}")

@@ -467,6 +467,7 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
     pages = [unit.path for unit in units if unit.is_page]
     examples = len(units) - len(pages)
     scales = []
+    peaks = []  # the whole build's (PSS, RSS) in MB: does memory grow with pages?
     for k in ks:
         root = BENCH / f"scale-{k}"
         executed = replicate_site(DOCS, EXAMPLES, pages, root / "site", k=k)
@@ -481,6 +482,7 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
         scales.append(
             Scale(k=k, units=ran, seconds=build.seconds, cpu_s=build.measured.cpu_s)
         )
+        peaks.append((build.measured.tree_pss_mb, build.measured.tree_rss_mb))
         shutil.rmtree(root, ignore_errors=True)
     steps = slopes(scales)
     cpu_steps = slopes(scales, cpu=True)
@@ -495,8 +497,10 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
                 "per_unit_s": round(s.per_unit_s, 2),
                 "cpu_s": round(s.cpu_s, 1),
                 "per_unit_cpu_s": round(s.per_unit_cpu_s, 2),
+                "peak_pss_mb": round(pss),
+                "peak_rss_mb": round(rss),
             }
-            for s in scales
+            for s, (pss, rss) in zip(scales, peaks, strict=True)
         ],
         "slopes_s_per_unit": [round(step, 2) for step in steps],
         "slopes_cpu_s_per_unit": [round(step, 2) for step in cpu_steps],
@@ -667,11 +671,12 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
 
 
 def _print_scale(scale: dict[str, Any]) -> None:
-    print("\n| k | units | seconds | per unit | CPU s | CPU per unit |")
-    print("|---|---|---|---|---|---|")
+    print("\n| k | units | seconds | per unit | CPU s | CPU per unit | peak PSS |")
+    print("|---|---|---|---|---|---|---|")
     for row in scale["builds"]:
         print(f"| {row['k']} | {row['units']} | {row['seconds']} | "
-              f"{row['per_unit_s']} | {row['cpu_s']} | {row['per_unit_cpu_s']} |")  # fmt: skip
+              f"{row['per_unit_s']} | {row['cpu_s']} | {row['per_unit_cpu_s']} | "
+              f"{row['peak_pss_mb']} MB |")  # fmt: skip
     print(f"slopes per added unit: {scale['slopes_s_per_unit']} s, "
           f"{scale['slopes_cpu_s_per_unit']} CPU s")  # fmt: skip
     within = scale["slope_flat_within_15pct"]
