@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -162,3 +163,28 @@ def test_the_scale_table_shows_peak_memory_and_the_verdict(
     printed = capsys.readouterr().out
     assert "| 1 | 43 | 376.6 | 8.76 | 700.9 | 16.3 | 2798 MB |" in printed
     assert printed.rstrip().endswith(f"its first slope: {verdict}")
+
+
+def test_each_scale_build_starts_from_empty_caches(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run stopped mid-build left its executed pages in scale-4/.jupyter_cache;
+    # the next k = 4 build found them all there and executed none.
+    monkeypatch.setattr(bench, "BENCH", tmp_path / "bench")
+    monkeypatch.setattr(bench, "DOCS", site / "docs")
+    stale = tmp_path / "bench" / "scale-1" / ".jupyter_cache"
+    stale.mkdir(parents=True)
+    seen = []
+
+    def build(label: str, *, root: Path, out: Path, strict: bool) -> object:
+        seen.append(sorted(path.name for path in out.iterdir()))
+        measured = SimpleNamespace(cpu_s=3.0, tree_pss_mb=1.0, tree_rss_mb=2.0)
+        return SimpleNamespace(
+            pages=["page", "keras/deep"], examples=["x"], seconds=2.0, measured=measured
+        )
+
+    monkeypatch.setattr(bench, "_build", build)
+    units = bench.find_units(site / "docs", site / "examples")
+    scaled = bench._scale([1], units)
+    assert seen == [["site"]]  # the site written afresh, and nothing beside it
+    assert scaled["builds"][0]["units"] == 3

@@ -470,6 +470,10 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
     peaks = []  # the whole build's (PSS, RSS) in MB: does memory grow with pages?
     for k in ks:
         root = BENCH / f"scale-{k}"
+        # From empty caches: a run stopped mid-build leaves its executed pages
+        # here (beside the site, in .jupyter_cache), and a k = 4 build after
+        # one found all 120 cached and executed none.
+        shutil.rmtree(root, ignore_errors=True)
         executed = replicate_site(DOCS, EXAMPLES, pages, root / "site", k=k)
         # Not strict: what is measured is time; a warning a copy may raise (an
         # orphan's link, a repeated target) must not stop the measurement.
