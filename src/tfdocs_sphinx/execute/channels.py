@@ -6,9 +6,9 @@ process may take one (jupyter/jupyter_client#487: its ``LocalPortCache`` guards
 the ports of one process only). The kernel then dies before its first reply and
 the page's run fails for nothing the page did (the likely cause of a page
 that failed in the pool, and that myst-nb ran again, on a loaded CI machine
-with builds and tests side by side). IPC sockets in a folder of the run's own cannot collide, open no
-port at all, and ipykernel no longer warns on every page that TCP is
-unencrypted.
+with builds and tests side by side). IPC sockets in a folder of the run's own
+cannot collide, open no port at all, and ipykernel no longer warns on every
+page that TCP is unencrypted.
 """
 
 from __future__ import annotations
