@@ -16,28 +16,15 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 
-#: Run in the kernel: its transport, what its folder holds, the TCP ports its
-#: channels listen on.
-_KERNEL_SOCKETS = """
-import os
+#: Run in the kernel: its transport, what its folder holds, the ports its
+#: channels listen on (read from /proc by tests/listening.py).
+_KERNEL_SOCKETS = f"""
+import os, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
 from ipykernel.connect import get_connection_info
+from listening import listeners_of
 
-def _sockets():
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            yield target[len("socket:["):-1]
-
-_mine = set(_sockets())
-_ports = {
-    int(line.split()[1].rsplit(":", 1)[1], 16)
-    for table in ("tcp", "tcp6")
-    for line in open(f"/proc/net/{table}").read().splitlines()[1:]
-    if line.split()[3] == "0A" and line.split()[9] in _mine
-}
+_ports = {{listener.port for listener in listeners_of(os.getpid())}}
 # ipykernel's pipe for the output of forked processes binds a port of its own
 # (bound and kept, no race): every other port would be a channel's.
 _ports.discard(get_ipython().kernel.iopub_thread._pipe_port)

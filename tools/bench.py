@@ -467,7 +467,6 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
     pages = [unit.path for unit in units if unit.is_page]
     examples = len(units) - len(pages)
     scales = []
-    peaks = []  # the whole build's (PSS, RSS) in MB: does memory grow with pages?
     for k in ks:
         root = BENCH / f"scale-{k}"
         # From empty caches: a run stopped mid-build leaves its executed pages
@@ -484,9 +483,15 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
                 f"  scale k={k}: executed {ran} units, {executed + examples} expected"
             )
         scales.append(
-            Scale(k=k, units=ran, seconds=build.seconds, cpu_s=build.measured.cpu_s)
+            Scale(
+                k=k,
+                units=ran,
+                seconds=build.seconds,
+                cpu_s=build.measured.cpu_s,
+                peak_pss_mb=build.measured.tree_pss_mb,
+                peak_rss_mb=build.measured.tree_rss_mb,
+            )
         )
-        peaks.append((build.measured.tree_pss_mb, build.measured.tree_rss_mb))
         shutil.rmtree(root, ignore_errors=True)
     steps = slopes(scales)
     cpu_steps = slopes(scales, cpu=True)
@@ -501,10 +506,10 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
                 "per_unit_s": round(s.per_unit_s, 2),
                 "cpu_s": round(s.cpu_s, 1),
                 "per_unit_cpu_s": round(s.per_unit_cpu_s, 2),
-                "peak_pss_mb": round(pss),
-                "peak_rss_mb": round(rss),
+                "peak_pss_mb": round(s.peak_pss_mb),
+                "peak_rss_mb": round(s.peak_rss_mb),
             }
-            for s, (pss, rss) in zip(scales, peaks, strict=True)
+            for s in scales
         ],
         "slopes_s_per_unit": [round(step, 2) for step in steps],
         "slopes_cpu_s_per_unit": [round(step, 2) for step in cpu_steps],

@@ -95,6 +95,9 @@ class Scale:
     #: CPU seconds of the build's whole tree: less sensitive than the wall time
     #: to what else the machine runs.
     cpu_s: float = 0.0
+    #: The whole build's peak memory in MB (does it grow with the pages?).
+    peak_pss_mb: float = 0.0
+    peak_rss_mb: float = 0.0
 
     @property
     def per_unit_s(self) -> float:
