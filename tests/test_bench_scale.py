@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -113,7 +114,27 @@ def test_cpu_per_unit_and_cpu_slopes() -> None:
     assert scales[1].per_unit_cpu_s == pytest.approx(7.0)
     # Wall time doubled by a busy machine; the CPU an added unit costs did not.
     assert slopes(scales) == [pytest.approx(20.0)]
-    assert slopes(scales, cpu=True) == [pytest.approx(7.0)]
+    assert slopes(scales, of="cpu_s") == [pytest.approx(7.0)]
+    with pytest.raises(ValueError, match="of must be one of seconds, cpu_s"):
+        slopes(scales, of="cpu")
+
+
+def test_the_machinery_is_followed_apart_from_the_kernels() -> None:
+    # The copies' kernels cost what the originals did; the Sphinx process's
+    # own CPU is what would grow faster than the pages if a step did.
+    scales = [
+        Scale(1, 43, 300.0, cpu_s=600.0, sphinx_cpu_s=30.0, pages_s=200.0),
+        Scale(2, 73, 520.0, cpu_s=1050.0, sphinx_cpu_s=39.0, pages_s=420.0),
+        Scale(4, 133, 1100.0, cpu_s=1950.0, sphinx_cpu_s=75.0, pages_s=860.0),
+    ]
+    assert slopes(scales, of="sphinx_cpu_s") == [pytest.approx(0.3), pytest.approx(0.6)]
+    assert slopes(scales, of="pages_s") == [
+        pytest.approx(7.33, abs=0.01),
+        pytest.approx(7.33, abs=0.01),
+    ]
+    assert flat(slopes(scales, of="sphinx_cpu_s")) is False  # twice as dear
+    assert [round(s.sphinx_share, 3) for s in scales] == [0.05, 0.037, 0.038]
+    assert Scale(1, 1, 1.0).sphinx_share == 0.0  # no CPU figures
 
 
 def test_the_slope_is_flat_while_an_added_page_costs_what_it_did() -> None:
@@ -125,7 +146,7 @@ def test_the_slope_is_flat_while_an_added_page_costs_what_it_did() -> None:
         Scale(2, 73, 683.2, cpu_s=1280.2),
         Scale(4, 133, 1300.0, cpu_s=2440.0),
     ]
-    steps = slopes(scales, cpu=True)
+    steps = slopes(scales, of="cpu_s")
     assert steps == [pytest.approx(19.31, abs=0.01), pytest.approx(19.33, abs=0.01)]
     assert flat(steps) is True
     assert flat([19.3, 22.3]) is False  # 16 % dearer from k = 2 to 4
@@ -151,18 +172,41 @@ def test_the_scale_table_shows_peak_memory_and_the_verdict(
         "per_unit_cpu_s": 16.3,
         "peak_pss_mb": 2798,
         "peak_rss_mb": 4679,
+        "sphinx_cpu_s": 41.2,
+        "sphinx_share": 0.059,
+        "sphinx_peak_mb": 612,
+        "phases": {
+            "writing": {
+                "start_s": 300.0,
+                "seconds": 9.1,
+                "cpu_s": 15.2,
+                "idle_core_s": 3.0,
+            }
+        },
     }
     bench._print_scale(
         {
             "builds": [row],
             "slopes_s_per_unit": [],
             "slopes_cpu_s_per_unit": [],
+            "slopes_sphinx_cpu_s_per_unit": [],
             "slope_flat_within_15pct": within,
+            "sphinx_slope_flat_within_15pct": not within
+            if within is not None
+            else None,
         }
     )
     printed = capsys.readouterr().out
-    assert "| 1 | 43 | 376.6 | 8.76 | 700.9 | 16.3 | 2798 MB |" in printed
+    assert (
+        "| 1 | 43 | 376.6 | 8.76 | 700.9 | 16.3 | 2798 MB | 41.2 | 0.059 | 612 MB |"
+        in printed
+    )
+    assert "| 1 | writing | 9.1 | 15.2 | 3.0 |" in printed
     assert printed.rstrip().endswith(f"its first slope: {verdict}")
+    sphinx_verdict = {"met": "MISSED", "MISSED": "met"}.get(verdict, verdict)
+    assert f"Sphinx CPU per added page <= 1.15 x its first slope: {sphinx_verdict}" in (
+        printed
+    )
 
 
 def test_each_scale_build_starts_from_empty_caches(
@@ -178,9 +222,17 @@ def test_each_scale_build_starts_from_empty_caches(
 
     def build(label: str, *, root: Path, out: Path, strict: bool) -> object:
         seen.append(sorted(path.name for path in out.iterdir()))
-        measured = SimpleNamespace(cpu_s=3.0, tree_pss_mb=1.0, tree_rss_mb=2.0)
+        measured = SimpleNamespace(
+            cpu_s=3.0, tree_pss_mb=1.0, tree_rss_mb=2.0, phases=[]
+        )
+        run = SimpleNamespace(seconds=0.5)
         return SimpleNamespace(
-            pages=["page", "keras/deep"], examples=["x"], seconds=2.0, measured=measured
+            pages={"page": run, "keras/deep": run},
+            examples={"x": run},
+            seconds=2.0,
+            measured=measured,
+            sphinx_cpu_s=1.0,
+            sphinx_peak_mb=90.0,
         )
 
     monkeypatch.setattr(bench, "_build", build)
@@ -188,3 +240,26 @@ def test_each_scale_build_starts_from_empty_caches(
     scaled = bench._scale([1], units)
     assert seen == [["site"]]  # the site written afresh, and nothing beside it
     assert scaled["builds"][0]["units"] == 3
+    assert scaled["builds"][0]["pages_s"] == 1.0
+    assert scaled["builds"][0]["sphinx_share"] == pytest.approx(0.333)
+
+
+def test_the_probe_counts_the_sphinx_process_alone(tmp_path: Path) -> None:
+    # A conf.py whose child burns 3 CPU s: the tree's CPU holds them, the
+    # Sphinx process's own (what scale and cold_sphinx_cpu_s report) does not.
+    source = tmp_path / "source"
+    source.mkdir()
+    burn = "import time\nend = time.process_time() + 3\nwhile time.process_time() < end: pass"
+    (source / "conf.py").write_text(
+        f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {burn!r}], check=True)\n"
+    )
+    (source / "index.rst").write_text("Title\n=====\n\nText.\n")
+    probe = tmp_path / "probe.json"
+    args = ["-q", "-b", "html", str(source), str(tmp_path / "html")]
+    measured = bench._timed(bench.sphinx_command(probe, args))
+    found = json.loads(probe.read_text(encoding="utf-8"))
+    assert measured.cpu_s > 3.0
+    assert 0.05 < found["cpu_s"] <= measured.cpu_s - 3.0
+    assert 20 < found["peak_mb"] < measured.peak_mb + 1
+    assert found["tensorflow_imported"] is False
+    assert (tmp_path / "html" / "index.html").is_file()

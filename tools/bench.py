@@ -42,6 +42,11 @@ into ``_build/bench-scale.json``):
     ``/proc`` (``bench_memory``: CPU and RSS every 0.2 s, PSS every 5 s, whose
     reading is costly enough to slow the build it measures): PSS counts memory
     a forked kernel shares with the zygote once, RSS once per process.
+``cold_sphinx_cpu_s``, ``cold_sphinx_peak_mb``
+    The Sphinx process's own share: its CPU seconds (every thread, not its
+    children: the zygote, kernels, forked HTML writers) and its peak resident
+    memory, written by the process itself when Sphinx returns
+    (:data:`SPHINX_PROBE`): the machinery apart from the code it runs.
 ``docs/_durations.json``
     Rewritten from the cold build's run record: each unit's seconds, which a
     build with no record of its own (a fresh clone, CI) runs longest first
@@ -60,14 +65,18 @@ into ``_build/bench-scale.json``):
     The site with every executed page replicated k = 1, 2 times (``--scale-max
     4``: also 4; ``bench_scale``), built cold: wall and CPU seconds per
     executed unit and the slope (seconds per added unit) from each k to the
-    next. The CPU figures are the ones to compare on a shared machine.
+    next. The CPU figures are the ones to compare on a shared machine. Each
+    build also gives the Sphinx process's own CPU seconds, their share of the
+    build's, and its peak memory, the executed pages' own seconds and the
+    phases (as ``cold_phases``): a copy runs its original's code, so the step
+    that could grow faster than the pages is the machinery's.
 ``machine``
     Cores, Python and the load averages at the start and the end: the machine
     is shared, and the figures move with its load.
 
 It reports ``cold_s <= floor_cpu_s / cores + 15`` (and, with ``--scale-max 4``,
 the CPU cost of an added page from k = 2 to 4 within 15 % of its cost from
-k = 1 to 2) as met or missed without failing on them, and checks the targets
+k = 1 to 2, the whole build's and the Sphinx process's) as met or missed without failing on them, and checks the targets
 ``noop_s <= 5`` without importing TensorFlow in the Sphinx process,
 ``edit_prose_s <= 5`` executing nothing, and ``edit_code_s <=`` that page's own
 seconds + 5 executing only it, and exits 1 if any of these is missed.
@@ -104,7 +113,16 @@ from tfdocs_sphinx.execute.order import write_durations
 from tfdocs_sphinx.locations import BUILD_ENVIRONMENT, sphinx_build_args
 from tfdocs_sphinx.runs import Run, read_record
 
-__all__ = ["Unit", "best_pair", "edit_code", "edit_prose", "find_units", "page_code"]
+__all__ = [
+    "SPHINX_PROBE",
+    "Unit",
+    "best_pair",
+    "edit_code",
+    "edit_prose",
+    "find_units",
+    "page_code",
+    "sphinx_command",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -361,6 +379,10 @@ class Build:
     examples: dict[str, Run]
     tensorflow_imported: bool  # in the Sphinx process
     read: int  # documents Sphinx read (added or changed)
+    #: The Sphinx process's own CPU seconds (every thread, no child) and peak
+    #: resident memory in MB: the machinery without the kernels.
+    sphinx_cpu_s: float = 0.0
+    sphinx_peak_mb: float = 0.0
 
     @property
     def seconds(self) -> float:
@@ -382,14 +404,6 @@ def _build(
     ``keep_source_times`` is false.
     """
     probe = out / f"{label}.probe.json"
-    code = (
-        "import json, sys\n"
-        "from sphinx.cmd.build import main\n"
-        "code = main(sys.argv[2:])\n"
-        "with open(sys.argv[1], 'w') as f:\n"
-        "    json.dump({'tensorflow_imported': 'tensorflow' in sys.modules}, f)\n"
-        "sys.exit(code)\n"
-    )
     args = sphinx_build_args(
         confdir=ROOT,
         srcdir=root / "docs",
@@ -398,26 +412,47 @@ def _build(
         strict=strict,
     )
     keep = {"TFDOCS_KEEP_SOURCE_TIMES": "1" if keep_source_times else "0"}
-    measured = _timed(
-        [sys.executable, "-c", code, str(probe), *args], env={**os.environ, **keep}
-    )
+    measured = _timed(sphinx_command(probe, args), env={**os.environ, **keep})
     record = read_record(out / "doctrees")
+    sphinx = json.loads(probe.read_text(encoding="utf-8"))
     build = Build(
         measured=measured,
         pages=record.executed("page"),
         examples=record.executed("example"),
-        tensorflow_imported=json.loads(probe.read_text(encoding="utf-8"))[
-            "tensorflow_imported"
-        ],
+        tensorflow_imported=sphinx["tensorflow_imported"],
         read=documents_read(measured.output),
+        sphinx_cpu_s=sphinx["cpu_s"],
+        sphinx_peak_mb=sphinx["peak_mb"],
     )
     print(
         f"  {label}: {measured.seconds:.1f} s (CPU {measured.cpu_s:.1f} s, "
         f"tree peak {measured.tree_pss_mb:.0f} MB PSS, "
-        f"{measured.tree_rss_mb:.0f} MB RSS), executed {len(build.pages)} pages, "
+        f"{measured.tree_rss_mb:.0f} MB RSS; Sphinx {build.sphinx_cpu_s:.1f} CPU s, "
+        f"{build.sphinx_peak_mb:.0f} MB), executed {len(build.pages)} pages, "
         f"{len(build.examples)} examples, read {build.read} documents"
     )
     return build
+
+
+#: Runs Sphinx, then writes what only its own process knows to a JSON file:
+#: whether it imported TensorFlow, its CPU seconds (``os.times``: every thread,
+#: its children apart) and its peak resident memory (``ru_maxrss``).
+SPHINX_PROBE = """\
+import json, os, resource, sys
+from sphinx.cmd.build import main
+code = main(sys.argv[2:])
+own = os.times()
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open(sys.argv[1], "w") as f:
+    json.dump({"tensorflow_imported": "tensorflow" in sys.modules,
+               "cpu_s": own.user + own.system, "peak_mb": peak_kb / 1024}, f)
+sys.exit(code)
+"""
+
+
+def sphinx_command(probe: Path, args: list[str]) -> list[str]:
+    """Return the command that runs ``sphinx-build args`` and writes ``probe``."""
+    return [sys.executable, "-c", SPHINX_PROBE, str(probe), *args]
 
 
 def _clear_builds() -> None:
@@ -490,13 +525,20 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
                 cpu_s=build.measured.cpu_s,
                 peak_pss_mb=build.measured.tree_pss_mb,
                 peak_rss_mb=build.measured.tree_rss_mb,
+                sphinx_cpu_s=build.sphinx_cpu_s,
+                sphinx_peak_mb=build.sphinx_peak_mb,
+                pages_s=sum(run.seconds for run in build.pages.values()),
+                phases=tuple(build.measured.phases),
             )
         )
         shutil.rmtree(root, ignore_errors=True)
     steps = slopes(scales)
-    cpu_steps = slopes(scales, cpu=True)
+    cpu_steps = slopes(scales, of="cpu_s")
+    sphinx_steps = slopes(scales, of="sphinx_cpu_s")
     # Flat: the CPU (which the machine's load moves least) of an added page,
-    # from k = 2 to 4, within 15 % of its cost from k = 1 to 2.
+    # from k = 2 to 4, within 15 % of its cost from k = 1 to 2; the whole
+    # build's, and the Sphinx process's alone (the machinery, without the
+    # kernels, which run the same code in every copy).
     return {
         "builds": [
             {
@@ -508,12 +550,22 @@ def _scale(ks: list[int], units: list[Unit]) -> dict[str, Any]:
                 "per_unit_cpu_s": round(s.per_unit_cpu_s, 2),
                 "peak_pss_mb": round(s.peak_pss_mb),
                 "peak_rss_mb": round(s.peak_rss_mb),
+                "sphinx_cpu_s": round(s.sphinx_cpu_s, 1),
+                "sphinx_share": round(s.sphinx_share, 3),
+                "sphinx_peak_mb": round(s.sphinx_peak_mb),
+                "pages_s": round(s.pages_s, 1),
+                "phases": {phase.name: phase.to_json() for phase in s.phases},
             }
             for s in scales
         ],
         "slopes_s_per_unit": [round(step, 2) for step in steps],
         "slopes_cpu_s_per_unit": [round(step, 2) for step in cpu_steps],
+        "slopes_pages_s_per_unit": [
+            round(step, 2) for step in slopes(scales, of="pages_s")
+        ],
+        "slopes_sphinx_cpu_s_per_unit": [round(step, 3) for step in sphinx_steps],
         "slope_flat_within_15pct": flat(cpu_steps),
+        "sphinx_slope_flat_within_15pct": flat(sphinx_steps),
     }
 
 
@@ -620,6 +672,8 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
         "cold_target_s": round(cold_target_s, 1),
         "cold_peak_pss_mb": round(cold.measured.tree_pss_mb),
         "cold_peak_rss_mb": round(cold.measured.tree_rss_mb),
+        "cold_sphinx_cpu_s": round(cold.sphinx_cpu_s, 1),
+        "cold_sphinx_peak_mb": round(cold.sphinx_peak_mb),
         "noop_s": round(noop.seconds, 1),
         "edit_prose_s": round(prose.seconds, 1),
         "edit_code_s": round(code.seconds, 1),
@@ -661,6 +715,9 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
         result["reported"]["scale: CPU per added page <= 1.15 x its first slope"] = (
             scaled["slope_flat_within_15pct"]
         )
+        result["reported"][
+            "scale: Sphinx CPU per added page <= 1.15 x its first slope"
+        ] = scaled["sphinx_slope_flat_within_15pct"]
     targets = {
         "noop_s <= 5, no TensorFlow import": result["noop_s"] <= 5
         and not noop.tensorflow_imported,
@@ -680,16 +737,26 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
 
 
 def _print_scale(scale: dict[str, Any]) -> None:
-    print("\n| k | units | seconds | per unit | CPU s | CPU per unit | peak PSS |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| k | units | seconds | per unit | CPU s | CPU per unit | peak PSS "
+          "| Sphinx CPU s | Sphinx share | Sphinx peak |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in scale["builds"]:
         print(f"| {row['k']} | {row['units']} | {row['seconds']} | "
               f"{row['per_unit_s']} | {row['cpu_s']} | {row['per_unit_cpu_s']} | "
-              f"{row['peak_pss_mb']} MB |")  # fmt: skip
+              f"{row['peak_pss_mb']} MB | {row['sphinx_cpu_s']} | "
+              f"{row['sphinx_share']} | {row['sphinx_peak_mb']} MB |")  # fmt: skip
+    print("\n| k | phase | seconds | CPU s | idle core-s |\n|---|---|---|---|---|")
+    for row in scale["builds"]:
+        for name, phase in row["phases"].items():
+            print(f"| {row['k']} | {name} | {phase['seconds']} | {phase['cpu_s']} | "
+                  f"{phase['idle_core_s']} |")  # fmt: skip
     print(f"slopes per added unit: {scale['slopes_s_per_unit']} s, "
-          f"{scale['slopes_cpu_s_per_unit']} CPU s")  # fmt: skip
-    within = scale["slope_flat_within_15pct"]
+          f"{scale['slopes_cpu_s_per_unit']} CPU s, "
+          f"{scale['slopes_sphinx_cpu_s_per_unit']} Sphinx CPU s")  # fmt: skip
     verdict = {True: "met", False: "MISSED", None: "one slope only (--scale-max 4)"}
+    within = scale["sphinx_slope_flat_within_15pct"]
+    print(f"Sphinx CPU per added page <= 1.15 x its first slope: {verdict[within]}")
+    within = scale["slope_flat_within_15pct"]
     print(f"CPU per added page <= 1.15 x its first slope: {verdict[within]}")
 
 
@@ -717,7 +784,8 @@ def scale_only(ks: list[int]) -> int:
 def _print_table(result: dict[str, Any]) -> None:
     print("\n| measure | value |\n|---|---|")
     for key in ("floor_s", "floor_cpu_s", "scripts_s", "cold_s", "cold_cpu_s",
-                "cold_target_s", "cold_peak_pss_mb", "cold_peak_rss_mb", "noop_s",
+                "cold_target_s", "cold_peak_pss_mb", "cold_peak_rss_mb",
+                "cold_sphinx_cpu_s", "cold_sphinx_peak_mb", "noop_s",
                 "edit_prose_s", "edit_code_s", "build_exec_s", "overhead_s",
                 "cold_imported_tensorflow"):  # fmt: skip
         print(f"| {key} | {result[key]} |")

@@ -6,6 +6,12 @@ to see how the build's cost grows with its content. Copy ``j`` (2..k) of
 links and images still resolve; it is an orphan (in no toctree, as front
 matter says), and its first code cell starts with ``_copy = <j>`` so that its
 outputs are not the original's in the cache: every copy is executed.
+
+A copy runs the same code as its original, so what its kernel costs grows with
+the pages by construction; what could grow faster is the machinery around it
+(Sphinx reading, cache look-ups, link maps, writing, checks). Each build
+therefore also reports the Sphinx process's own CPU seconds and peak memory,
+apart from the kernels', and the CPU and wall time of each of its phases.
 """
 
 from __future__ import annotations
@@ -19,7 +25,20 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-__all__ = ["Scale", "add_front_matter", "flat", "mark_copy", "replicate_site", "slopes"]
+    from bench_timeline import Phase
+
+__all__ = [
+    "FIGURES",
+    "Scale",
+    "add_front_matter",
+    "flat",
+    "mark_copy",
+    "replicate_site",
+    "slopes",
+]
+
+#: The figures of a :class:`Scale` that :func:`slopes` can follow.
+FIGURES = ("seconds", "cpu_s", "sphinx_cpu_s", "pages_s")
 
 
 def add_front_matter(text: str, line: str) -> str:
@@ -98,6 +117,16 @@ class Scale:
     #: The whole build's peak memory in MB (does it grow with the pages?).
     peak_pss_mb: float = 0.0
     peak_rss_mb: float = 0.0
+    #: CPU seconds of the Sphinx process alone (all its threads): reading, the
+    #: cache look-ups, link maps, checks, its share of writing; not the zygote,
+    #: the kernels or the forked HTML writers.
+    sphinx_cpu_s: float = 0.0
+    #: The Sphinx process's own peak resident memory in MB (``ru_maxrss``).
+    sphinx_peak_mb: float = 0.0
+    #: The executed pages' own seconds, summed from the run record.
+    pages_s: float = 0.0
+    #: Where the build's wall time and CPU went (:mod:`bench_timeline`).
+    phases: tuple[Phase, ...] = ()
 
     @property
     def per_unit_s(self) -> float:
@@ -109,17 +138,35 @@ class Scale:
         """CPU seconds of build per executed unit."""
         return self.cpu_s / self.units
 
+    @property
+    def sphinx_share(self) -> float:
+        """The Sphinx process's part of the build's CPU (0 without CPU figures).
 
-def slopes(scales: list[Scale], *, cpu: bool = False) -> list[float]:
-    """Seconds (or CPU seconds) each added unit cost, from each build to the next.
+        A machine that runs everything slower changes both alike; a step of the
+        machinery that grows faster than the pages makes this share grow with k.
+
+        >>> Scale(1, 43, 200.0, cpu_s=400.0, sphinx_cpu_s=30.0).sphinx_share
+        0.075
+        """
+        return self.sphinx_cpu_s / self.cpu_s if self.cpu_s else 0.0
+
+
+def slopes(scales: list[Scale], *, of: str = "seconds") -> list[float]:
+    """Return what each added unit cost in the figure ``of``, build after build.
+
+    ``of`` is one of :data:`FIGURES`: wall seconds, the whole tree's CPU
+    seconds, the Sphinx process's CPU seconds, the executed pages' seconds.
 
     >>> slopes([Scale(1, 10, 100.0), Scale(2, 20, 150.0), Scale(4, 40, 260.0)])
     [5.0, 5.5]
-    >>> slopes([Scale(1, 10, 100.0, 180.0), Scale(2, 20, 150.0, 340.0)], cpu=True)
+    >>> slopes([Scale(1, 10, 100.0, 180.0), Scale(2, 20, 150.0, 340.0)], of="cpu_s")
     [16.0]
     """
+    if of not in FIGURES:
+        msg = f"of must be one of {', '.join(FIGURES)}; got {of!r}"
+        raise ValueError(msg)
     return [
-        ((b.cpu_s - a.cpu_s) if cpu else (b.seconds - a.seconds)) / (b.units - a.units)
+        (getattr(b, of) - getattr(a, of)) / (b.units - a.units)
         for a, b in itertools.pairwise(scales)
     ]
 
