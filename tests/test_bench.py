@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 
 import bench
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: A parent that waits for a child spinning on the CPU for 0.6 s.
 _BUSY_CHILD = textwrap.dedent("""
@@ -92,3 +97,44 @@ def test_no_pair_is_an_error() -> None:
         bench.best_pair([])
     with pytest.raises(ValueError, match="repeat"):
         bench.bench(repeat=0)
+
+
+def test_the_spread_floor_shares_the_units_by_their_seconds(tmp_path: Path) -> None:
+    docs, examples = tmp_path / "docs", tmp_path / "examples"
+    units = [
+        bench.Unit(docs / "a.md"),
+        bench.Unit(docs / "keras" / "b.md"),
+        bench.Unit(examples / "x" / "plot_y.py"),
+    ]
+    assert [unit.docname(docs, examples) for unit in units] == [
+        "a",
+        "keras/b",
+        "auto_examples/x/plot_y",
+    ]
+    seconds = {"a": 10.0, "keras/b": 6.0, "auto_examples/x/plot_y": 5.0}
+    root = tmp_path
+    names = [unit.path.relative_to(root).as_posix() for unit in units]
+    shares = bench.split_floor(
+        units, seconds, 2, docs=docs, examples=examples, root=root
+    )
+    assert shares == [[names[0]], [names[1], names[2]]]
+    # A unit with no time counts as the mean of the others: 7 s.
+    shares = bench.split_floor(units, {"a": 10.0, "keras/b": 4.0}, 2, docs=docs,
+                               examples=examples, root=root)  # fmt: skip
+    assert shares == [[names[0]], [names[1], names[2]]]
+
+
+def test_the_spread_floor_runs_its_processes_at_once() -> None:
+    spin = (
+        "import time\nend = time.process_time() + 0.3\n"
+        "while time.process_time() < end: pass\ntime.sleep(1.5)"
+    )
+    commands = [[sys.executable, "-c", spin]] * 2
+    measured = bench._timed(
+        [sys.executable, "-c", bench.TOGETHER, json.dumps(commands)]
+    )
+    assert measured.cpu_s >= 0.6  # both children's CPU
+    assert measured.seconds < 3.0  # not one after the other (3.6 s)
+    failing = [*commands[:1], [sys.executable, "-c", "raise SystemExit(4)"]]
+    with pytest.raises(RuntimeError, match="exited with 4"):
+        bench._timed([sys.executable, "-c", bench.TOGETHER, json.dumps(failing)])

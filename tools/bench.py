@@ -16,6 +16,13 @@ into ``_build/bench-scale.json``):
     cold build, as ``timeit`` reports the best of its runs, and ``repeats``
     lists every pair. This machine is shared: its speed drifts by a third
     within minutes, so a single pair compares two speeds as often as two builds.
+``floor_spread_s``, ``floor_spread_cpu_s``
+    The same code in as many processes as cores, all at once (one TensorFlow
+    import each), the units shared among them by their seconds in
+    ``docs/_durations.json`` (``execute.shards.assign``): what both cores do
+    on this machine with no machinery at all. A shared host may run two busy
+    cores slower than one: ``floor_cpu_s / cores`` assumes it does not, and
+    this measures it. ``overhead_spread_s`` is ``cold_s`` minus it.
 ``scripts_s``
     Each page's code and each gallery script as its own ``python`` process, one
     after another: what a reader pays running them one by one. Gives ``pages``:
@@ -109,7 +116,8 @@ from bench_edits import checked_out, edited, restore_leftovers, sigterm_raises
 from bench_memory import TreeSampler
 from bench_scale import Scale, flat, replicate_site, slopes
 from bench_timeline import OutputClock, Phase, phases
-from tfdocs_sphinx.execute.order import write_durations
+from tfdocs_sphinx.execute.order import committed_seconds, write_durations
+from tfdocs_sphinx.execute.shards import assign
 from tfdocs_sphinx.locations import BUILD_ENVIRONMENT, sphinx_build_args
 from tfdocs_sphinx.runs import Run, read_record
 
@@ -153,6 +161,49 @@ class Unit:
     def is_page(self) -> bool:
         """Whether this is a notebook page (else a gallery script)."""
         return self.path.suffix == ".md"
+
+    def docname(self, docs: Path = DOCS, examples: Path = EXAMPLES) -> str:
+        """Its name in the build: ``tensors``, ``auto_examples/basics/plot_x``."""
+        if self.is_page:
+            return self.path.relative_to(docs).with_suffix("").as_posix()
+        relative = self.path.relative_to(examples).with_suffix("").as_posix()
+        return f"auto_examples/{relative}"
+
+
+def split_floor(
+    units: list[Unit],
+    seconds: dict[str, float],
+    cores: int,
+    *,
+    docs: Path = DOCS,
+    examples: Path = EXAMPLES,
+    root: Path = ROOT,
+) -> list[list[str]]:
+    """Share the units among ``cores`` processes, balanced by their ``seconds``.
+
+    ``seconds`` are by docname (``docs/_durations.json``; a unit without one
+    counts as the others' mean); each share names its units by path from
+    ``root``, in the order of ``units``.
+    """
+    by_docname = {
+        unit.docname(docs, examples): unit.path.relative_to(root).as_posix()
+        for unit in units
+    }
+    shares = assign({name: seconds.get(name) for name in by_docname}, cores)
+    order = {name: i for i, name in enumerate(by_docname.values())}
+    return [
+        sorted((by_docname[name] for name in share), key=order.__getitem__)
+        for share in shares
+    ]
+
+
+#: Starts each command it is given (a JSON list of argument lists) at once and
+#: waits for them all: the floor spread over the cores.
+TOGETHER = """\
+import json, subprocess, sys
+processes = [subprocess.Popen(command) for command in json.loads(sys.argv[1])]
+sys.exit(max(process.wait() for process in processes))
+"""
 
 
 def find_units(docs: Path = DOCS, examples: Path = EXAMPLES) -> list[Unit]:
@@ -591,6 +642,8 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
     # shared machine's speed drifts by a third within minutes, so one pair
     # compares two speeds as often as two builds.
     pairs: list[tuple[Measured, Build]] = []
+    spread: list[Measured] = []
+    shares = split_floor(units, committed_seconds(DOCS), CORES)
     for attempt in range(1, repeat + 1):
         print(f"floor {attempt}/{repeat}: {len(units)} units in one process "
               f"(load {_load()})")  # fmt: skip
@@ -599,9 +652,19 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
             env=env,
         )
         print(f"  floor: {floor.seconds:.1f} s, CPU {floor.cpu_s:.1f} s")
+        commands = [
+            [sys.executable, __file__, "run", str(BENCH / f"floor-{i}.json"), *share]
+            for i, share in enumerate(shares)
+        ]
+        spread.append(
+            _timed([sys.executable, "-c", TOGETHER, json.dumps(commands)], env=env)
+        )
+        print(f"  floor on {len(shares)} processes at once: "
+              f"{spread[-1].seconds:.1f} s, CPU {spread[-1].cpu_s:.1f} s")  # fmt: skip
         _clear_builds()
         pairs.append((floor, _build(f"cold-{attempt}")))
     floor, cold = best_pair(pairs)
+    floor_spread = min(spread, key=lambda measured: measured.seconds)
 
     print("scripts: one process per unit")
     pages: dict[str, dict[str, float]] = {}
@@ -666,6 +729,8 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
         },
         "floor_s": round(floor.seconds, 1),
         "floor_cpu_s": round(floor.cpu_s, 1),
+        "floor_spread_s": round(floor_spread.seconds, 1),
+        "floor_spread_cpu_s": round(floor_spread.cpu_s, 1),
         "scripts_s": round(scripts_s, 1),
         "cold_s": round(cold.seconds, 1),
         "cold_cpu_s": round(cold.measured.cpu_s, 1),
@@ -689,6 +754,7 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
         "edited_page_s": page_s,
         "build_exec_s": round(exec_s, 1),
         "overhead_s": round(cold.seconds - floor.cpu_s / cores, 1),
+        "overhead_spread_s": round(cold.seconds - floor_spread.seconds, 1),
         "cold_phases": {phase.name: phase.to_json() for phase in cold.measured.phases},
         "repeats": [
             {
@@ -697,8 +763,10 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
                 "cold_s": round(c.seconds, 1),
                 "cold_cpu_s": round(c.measured.cpu_s, 1),
                 "met": c.seconds <= f.cpu_s / cores + COLD_SLACK_S,
+                "floor_spread_s": round(p.seconds, 1),
+                "floor_spread_cpu_s": round(p.cpu_s, 1),
             }
-            for f, c in pairs
+            for (f, c), p in zip(pairs, spread, strict=True)
         ],
         "noop_imported_tensorflow": noop.tensorflow_imported,
         # The examples run in children of the zygote, not in Sphinx.
@@ -783,10 +851,10 @@ def scale_only(ks: list[int]) -> int:
 
 def _print_table(result: dict[str, Any]) -> None:
     print("\n| measure | value |\n|---|---|")
-    for key in ("floor_s", "floor_cpu_s", "scripts_s", "cold_s", "cold_cpu_s",
+    for key in ("floor_s", "floor_cpu_s", "floor_spread_s", "floor_spread_cpu_s", "scripts_s", "cold_s", "cold_cpu_s",
                 "cold_target_s", "cold_peak_pss_mb", "cold_peak_rss_mb",
                 "cold_sphinx_cpu_s", "cold_sphinx_peak_mb", "noop_s",
-                "edit_prose_s", "edit_code_s", "build_exec_s", "overhead_s",
+                "edit_prose_s", "edit_code_s", "build_exec_s", "overhead_s", "overhead_spread_s",
                 "cold_imported_tensorflow"):  # fmt: skip
         print(f"| {key} | {result[key]} |")
     machine = result["machine"]
@@ -794,10 +862,11 @@ def _print_table(result: dict[str, Any]) -> None:
           f"end {machine['load_end']} on {machine['cores']} cores")  # fmt: skip
     if result["scale"] is not None:
         _print_scale(result["scale"])
-    print("\n| pair | floor s | floor CPU s | cold s | cold CPU s | cold target met |")
-    print("|---|---|---|---|---|---|")
+    print("\n| pair | floor s | floor CPU s | spread s | spread CPU s | cold s "
+          "| cold CPU s | cold target met |\n|---|---|---|---|---|---|---|---|")  # fmt: skip
     for number, row in enumerate(result["repeats"], start=1):
-        print(f"| {number} | {row['floor_s']} | {row['floor_cpu_s']} | {row['cold_s']} | "
+        print(f"| {number} | {row['floor_s']} | {row['floor_cpu_s']} | "
+              f"{row['floor_spread_s']} | {row['floor_spread_cpu_s']} | {row['cold_s']} | "
               f"{row['cold_cpu_s']} | {'met' if row['met'] else 'MISSED'} |")  # fmt: skip
     print("\n| cold build phase | from (s) | seconds | CPU s | idle core-s |")
     print("|---|---|---|---|---|")
