@@ -137,7 +137,7 @@ def clean(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Measure the build against its floor; write _build/bench.json (~40 min).
+    """Measure the build against its floor; write _build/bench.json (~45 min, quiet).
 
     ``-- --scale`` adds the site replicated k = 1, 2 times; ``-- scale
     --scale-max 4`` builds only the replicated sites, k = 1, 2, 4.
