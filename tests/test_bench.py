@@ -9,14 +9,11 @@ import sys
 import textwrap
 import threading
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
 import bench
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 #: A parent that waits for a child spinning on the CPU for 0.6 s.
 _BUSY_CHILD = textwrap.dedent("""
@@ -138,3 +135,34 @@ def test_the_spread_floor_runs_its_processes_at_once() -> None:
     failing = [*commands[:1], [sys.executable, "-c", "raise SystemExit(4)"]]
     with pytest.raises(RuntimeError, match="exited with 4"):
         bench._timed([sys.executable, "-c", bench.TOGETHER, json.dumps(failing)])
+
+
+def test_a_stopped_spread_floor_stops_its_processes(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    child = f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(60)"
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            bench.TOGETHER,
+            json.dumps([[sys.executable, "-c", child]]),
+        ]
+    )
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the child never started"
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    parent.send_signal(signal.SIGINT)  # as the benchmark's _stop does
+    assert parent.wait(timeout=10) != 0
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+        assert time.monotonic() < deadline, "the child outlived the spread floor"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

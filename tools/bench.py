@@ -83,9 +83,9 @@ into ``_build/bench-scale.json``):
 
 It reports ``cold_s <= floor_cpu_s / cores + 15`` (and, with ``--scale-max 4``,
 the CPU cost of an added page from k = 2 to 4 within 15 % of its cost from
-k = 1 to 2, the whole build's and the Sphinx process's) as met or missed without failing on them, and checks the targets
-``noop_s <= 5`` without importing TensorFlow in the Sphinx process,
-``edit_prose_s <= 5`` executing nothing, and ``edit_code_s <=`` that page's own
+k = 1 to 2, the whole build's and the Sphinx process's) as met or missed
+without failing on them, and checks the targets ``noop_s <= 5`` without
+importing TensorFlow in the Sphinx process, ``edit_prose_s <= 5`` executing nothing, and ``edit_code_s <=`` that page's own
 seconds + 5 executing only it, and exits 1 if any of these is missed.
 
 ``python tools/bench.py run OUT UNIT...`` is the worker that runs units in one
@@ -198,11 +198,19 @@ def split_floor(
 
 
 #: Starts each command it is given (a JSON list of argument lists) at once and
-#: waits for them all: the floor spread over the cores.
+#: waits for them all: the floor spread over the cores. It fails if any fails,
+#: and an interrupted one (the benchmark stopped) kills those still running.
 TOGETHER = """\
 import json, subprocess, sys
 processes = [subprocess.Popen(command) for command in json.loads(sys.argv[1])]
-sys.exit(max(process.wait() for process in processes))
+try:
+    codes = [process.wait() for process in processes]
+finally:
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+failed = [code for code in codes if code]  # a signal: minus its number
+sys.exit(abs(failed[0]) if failed else 0)
 """
 
 
@@ -851,10 +859,11 @@ def scale_only(ks: list[int]) -> int:
 
 def _print_table(result: dict[str, Any]) -> None:
     print("\n| measure | value |\n|---|---|")
-    for key in ("floor_s", "floor_cpu_s", "floor_spread_s", "floor_spread_cpu_s", "scripts_s", "cold_s", "cold_cpu_s",
-                "cold_target_s", "cold_peak_pss_mb", "cold_peak_rss_mb",
-                "cold_sphinx_cpu_s", "cold_sphinx_peak_mb", "noop_s",
-                "edit_prose_s", "edit_code_s", "build_exec_s", "overhead_s", "overhead_spread_s",
+    for key in ("floor_s", "floor_cpu_s", "floor_spread_s", "floor_spread_cpu_s",
+                "scripts_s", "cold_s", "cold_cpu_s", "cold_target_s",
+                "cold_peak_pss_mb", "cold_peak_rss_mb", "cold_sphinx_cpu_s",
+                "cold_sphinx_peak_mb", "noop_s", "edit_prose_s", "edit_code_s",
+                "build_exec_s", "overhead_s", "overhead_spread_s",
                 "cold_imported_tensorflow"):  # fmt: skip
         print(f"| {key} | {result[key]} |")
     machine = result["machine"]
