@@ -57,7 +57,7 @@ nb_output_stderr = "warn"  # stderr on a page fails the strict build
 nb_merge_streams = False  # the executor joins stream chunks exactly
 # Pages missing from the cache and the gallery's examples execute on every core,
 # in kernels and processes forked from a zygote that imported these once.
-tfdocs_execution_workers = 0  # 0: two more than the cores
+tfdocs_execution_workers = 0  # 0: as many as the cores
 # Sphinx reads the pages in one process (each as its run ends) and writes the HTML
 # in this many, forked once the runs are over (tfdocs_sphinx.publish.parallel).
 tfdocs_write_processes = 0  # 0: one more than the cores

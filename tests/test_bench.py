@@ -99,26 +99,28 @@ def test_no_pair_is_an_error() -> None:
 def test_the_spread_floor_shares_the_units_by_their_seconds(tmp_path: Path) -> None:
     docs, examples = tmp_path / "docs", tmp_path / "examples"
     units = [
-        bench.Unit(docs / "a.md"),
-        bench.Unit(docs / "keras" / "b.md"),
-        bench.Unit(examples / "x" / "plot_y.py"),
-    ]
-    assert [unit.docname(docs, examples) for unit in units] == [
-        "a",
-        "keras/b",
-        "auto_examples/x/plot_y",
+        bench.Unit(docs / "a.md", "a"),
+        bench.Unit(docs / "keras" / "b.md", "keras/b"),
+        bench.Unit(examples / "x" / "plot_y.py", "auto_examples/x/plot_y"),
     ]
     seconds = {"a": 10.0, "keras/b": 6.0, "auto_examples/x/plot_y": 5.0}
-    root = tmp_path
-    names = [unit.path.relative_to(root).as_posix() for unit in units]
-    shares = bench.split_floor(
-        units, seconds, 2, docs=docs, examples=examples, root=root
-    )
+    names = [unit.path.relative_to(tmp_path).as_posix() for unit in units]
+    shares = bench.split_floor(units, seconds, 2, root=tmp_path)
     assert shares == [[names[0]], [names[1], names[2]]]
     # A unit with no time counts as the mean of the others: 7 s.
-    shares = bench.split_floor(units, {"a": 10.0, "keras/b": 4.0}, 2, docs=docs,
-                               examples=examples, root=root)  # fmt: skip
+    shares = bench.split_floor(units, {"a": 10.0, "keras/b": 4.0}, 2, root=tmp_path)
     assert shares == [[names[0]], [names[1], names[2]]]
+
+
+def test_the_units_are_named_as_the_build_names_them() -> None:
+    # conf.py's gallery settings name the examples; the committed durations,
+    # written from a build's run record, hold every unit under the same name.
+    units = bench.find_units()
+    assert {unit.docname for unit in units} == set(bench.committed_seconds(bench.DOCS))
+    examples = [unit for unit in units if not unit.is_page]
+    assert examples
+    assert all(unit.docname.startswith("auto_examples/") for unit in examples)
+    assert all(unit.path.name.startswith("plot_") for unit in examples)
 
 
 def test_the_spread_floor_runs_its_processes_at_once() -> None:

@@ -21,6 +21,8 @@ from bench_scale import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+GALLERY = {"examples_dirs": "../examples", "gallery_dirs": "auto_examples"}
+
 PAGE = """---
 file_format: mystnb
 kernelspec:
@@ -58,7 +60,7 @@ def site(tmp_path: Path) -> Path:
 def test_each_page_is_replicated_beside_itself_as_a_marked_orphan(
     site: Path, tmp_path: Path
 ) -> None:
-    units = bench.find_units(site / "docs", site / "examples")
+    units = bench.find_units(site / "docs", GALLERY)
     pages = [unit.path for unit in units if unit.is_page]
     dest = tmp_path / "scaled"
     assert replicate_site(site / "docs", site / "examples", pages, dest, k=3) == 6
@@ -236,7 +238,7 @@ def test_each_scale_build_starts_from_empty_caches(
         )
 
     monkeypatch.setattr(bench, "_build", build)
-    units = bench.find_units(site / "docs", site / "examples")
+    units = bench.find_units(site / "docs", GALLERY)
     scaled = bench._scale([1], units)
     assert seen == [["site"]]  # the site written afresh, and nothing beside it
     assert scaled["builds"][0]["units"] == 3

@@ -101,6 +101,7 @@ import io
 import json
 import os
 import re
+import runpy
 import shutil
 import signal
 import subprocess
@@ -117,7 +118,7 @@ from bench_memory import TreeSampler
 from bench_scale import Scale, flat, replicate_site, slopes
 from bench_timeline import OutputClock, Phase, phases
 from tfdocs_sphinx.execute.order import committed_seconds, write_durations
-from tfdocs_sphinx.execute.shards import assign
+from tfdocs_sphinx.execute.shards import assign, site_units
 from tfdocs_sphinx.locations import BUILD_ENVIRONMENT, sphinx_build_args
 from tfdocs_sphinx.runs import Run, read_record
 
@@ -128,6 +129,7 @@ __all__ = [
     "edit_code",
     "edit_prose",
     "find_units",
+    "gallery_configuration",
     "page_code",
     "sphinx_command",
 ]
@@ -148,9 +150,10 @@ CORES = os.cpu_count() or 1
 
 @dataclass(frozen=True)
 class Unit:
-    """A page (MyST notebook) or a gallery script, named by its path from the root."""
+    """A page (MyST notebook) or a gallery script: its source and its docname."""
 
     path: Path
+    docname: str  # its name in the build: ``tensors``, ``auto_examples/basics/plot_x``
 
     @property
     def name(self) -> str:
@@ -162,22 +165,9 @@ class Unit:
         """Whether this is a notebook page (else a gallery script)."""
         return self.path.suffix == ".md"
 
-    def docname(self, docs: Path = DOCS, examples: Path = EXAMPLES) -> str:
-        """Its name in the build: ``tensors``, ``auto_examples/basics/plot_x``."""
-        if self.is_page:
-            return self.path.relative_to(docs).with_suffix("").as_posix()
-        relative = self.path.relative_to(examples).with_suffix("").as_posix()
-        return f"auto_examples/{relative}"
-
 
 def split_floor(
-    units: list[Unit],
-    seconds: dict[str, float],
-    cores: int,
-    *,
-    docs: Path = DOCS,
-    examples: Path = EXAMPLES,
-    root: Path = ROOT,
+    units: list[Unit], seconds: dict[str, float], cores: int, *, root: Path = ROOT
 ) -> list[list[str]]:
     """Share the units among ``cores`` processes, balanced by their ``seconds``.
 
@@ -186,8 +176,7 @@ def split_floor(
     ``root``, in the order of ``units``.
     """
     by_docname = {
-        unit.docname(docs, examples): unit.path.relative_to(root).as_posix()
-        for unit in units
+        unit.docname: unit.path.relative_to(root).as_posix() for unit in units
     }
     shares = assign({name: seconds.get(name) for name in by_docname}, cores)
     order = {name: i for i, name in enumerate(by_docname.values())}
@@ -214,15 +203,24 @@ sys.exit(abs(failed[0]) if failed else 0)
 """
 
 
-def find_units(docs: Path = DOCS, examples: Path = EXAMPLES) -> list[Unit]:
-    """Every executed page (it has a kernelspec) and every ``plot_*.py`` script."""
-    pages = [
-        path
-        for path in sorted(docs.rglob("*.md"))
-        if "auto_examples" not in path.parts
-        and "\nkernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]
-    ]
-    return [Unit(path) for path in [*pages, *sorted(examples.rglob("plot_*.py"))]]
+def find_units(
+    docs: Path = DOCS, gallery_conf: dict[str, Any] | None = None
+) -> list[Unit]:
+    """Every unit a build of ``docs`` executes: its notebook pages, then its examples.
+
+    As the build names them (``execute.shards.site_units``), with the gallery
+    configured by ``gallery_conf`` (by default, conf.py's).
+    """
+    if gallery_conf is None:
+        gallery_conf = gallery_configuration()
+    units = site_units(docs, gallery_conf)
+    return [Unit(path, docname) for docname, path in units.items()]
+
+
+def gallery_configuration(conf: Path = ROOT / "conf.py") -> dict[str, Any]:
+    """Return ``sphinx_gallery_conf`` from ``conf`` (side-effect free: run as is)."""
+    gallery: dict[str, Any] = runpy.run_path(str(conf))["sphinx_gallery_conf"]
+    return gallery
 
 
 def page_code(text: str) -> list[str]:

@@ -44,7 +44,7 @@ __version__ = "0.1.0"
 #: Settings whose default comes from a ``TFDOCS_*`` variable name it.
 SETTINGS: dict[str, tuple[Any, Rebuild, tuple[type, ...], str]] = {
     "tfdocs_execution_workers": (
-        0, "", (int,), "pages and examples executed at once; 0: two more than the cores"),
+        0, "", (int,), "pages and examples executed at once; 0: as many as the cores"),
     "tfdocs_write_processes": (
         0, "", (int,), "processes that write the HTML; 0: one more than the cores"),
     "tfdocs_lock_wait": (

@@ -241,11 +241,13 @@ class Executor:
         jobs: list[examples.Example],
         gallery_conf: bytes,
     ) -> None:
-        # Two more than the cores: no unit keeps a core busy all the time (a
-        # kernel starting, messages waiting, a page's own processes), so the
-        # extra ones fill the gaps (2 cores, this site: 146 s with 2, 135 with
-        # 3; with 4, 36.6 idle core-seconds in a cold build against 42.8 with 3).
-        workers = app.config.tfdocs_execution_workers or (os.cpu_count() or 1) + 2
+        # As many as the cores. More keep the cores busier but cost more CPU
+        # than they save: 4 kernels on 2 cores run each page's code a third
+        # slower (caches, switches). Cold builds of this site, 2 cores, widths
+        # in turns in one hour (7 Dec): 2 workers 344.3 and 335.7 s (588 and
+        # 571 CPU s, peak 2.0 GB); 3: 364.9 s (668); 4: 364.0 and 370.2 s (666
+        # and 685 CPU s, 2.8 GB).
+        workers = app.config.tfdocs_execution_workers or os.cpu_count() or 1
         self.pool = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="tfdocs-exec"
         )
