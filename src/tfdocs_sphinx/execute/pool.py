@@ -242,8 +242,8 @@ class Executor:
         gallery_conf: bytes,
     ) -> None:
         # As many as the cores. More keep the cores busier but cost more CPU
-        # than they save: 4 kernels on 2 cores run each page's code a third
-        # slower (caches, switches). Cold builds of this site, 2 cores, widths
+        # than they save: with 4 kernels on 2 cores the build used 13 to 20 %
+        # more CPU (caches, switches). Cold builds of this site, 2 cores, widths
         # in turns in one hour (7 Dec): 2 workers 344.3 and 335.7 s (588 and
         # 571 CPU s, peak 2.0 GB); 3: 364.9 s (668); 4: 364.0 and 370.2 s (666
         # and 685 CPU s, 2.8 GB).
