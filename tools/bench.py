@@ -22,7 +22,10 @@ into ``_build/bench-scale.json``):
     ``docs/_durations.json`` (``execute.shards.assign``): what both cores do
     on this machine with no machinery at all. A shared host may run two busy
     cores slower than one: ``floor_cpu_s / cores`` assumes it does not, and
-    this measures it. ``overhead_spread_s`` is ``cold_s`` minus it.
+    this measures it. ``overhead_spread_s`` is ``cold_s`` minus it. Before
+    each floor, ``bench_capacity`` measures how much one process per core does
+    at once against one process alone (``capacity`` of each pair in
+    ``repeats``: 2.0 on 2 independent cores).
 ``scripts_s``
     Each page's code and each gallery script as its own ``python`` process, one
     after another: what a reader pays running them one by one. Gives ``pages``:
@@ -113,6 +116,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import bench_capacity
 from bench_edits import checked_out, edited, restore_leftovers, sigterm_raises
 from bench_memory import TreeSampler
 from bench_scale import Scale, flat, replicate_site, slopes
@@ -649,10 +653,14 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
     # compares two speeds as often as two builds.
     pairs: list[tuple[Measured, Build]] = []
     spread: list[Measured] = []
+    capacities: list[bench_capacity.Capacity] = []
     shares = split_floor(units, committed_seconds(DOCS), CORES)
     for attempt in range(1, repeat + 1):
         print(f"floor {attempt}/{repeat}: {len(units)} units in one process "
               f"(load {_load()})")  # fmt: skip
+        capacities.append(bench_capacity.measure(cores=CORES))
+        print(f"  capacity: {capacities[-1].capacity} of {CORES} cores "
+              f"(spin loops {capacities[-1].to_json()})")  # fmt: skip
         floor = _timed(
             [sys.executable, __file__, "run", str(BENCH / "floor.json"), *names],
             env=env,
@@ -771,8 +779,9 @@ def bench(*, scale: list[int] | None = None, repeat: int = 2) -> int:
                 "met": c.seconds <= f.cpu_s / cores + COLD_SLACK_S,
                 "floor_spread_s": round(p.seconds, 1),
                 "floor_spread_cpu_s": round(p.cpu_s, 1),
+                "capacity": k.to_json(),
             }
-            for (f, c), p in zip(pairs, spread, strict=True)
+            for (f, c), p, k in zip(pairs, spread, capacities, strict=True)
         ],
         "noop_imported_tensorflow": noop.tensorflow_imported,
         # The examples run in children of the zygote, not in Sphinx.
@@ -869,11 +878,12 @@ def _print_table(result: dict[str, Any]) -> None:
           f"end {machine['load_end']} on {machine['cores']} cores")  # fmt: skip
     if result["scale"] is not None:
         _print_scale(result["scale"])
-    print("\n| pair | floor s | floor CPU s | spread s | spread CPU s | cold s "
-          "| cold CPU s | cold target met |\n|---|---|---|---|---|---|---|---|")  # fmt: skip
+    print("\n| pair | capacity | floor s | floor CPU s | spread s | spread CPU s | "
+          "cold s | cold CPU s | cold target met |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
     for number, row in enumerate(result["repeats"], start=1):
-        print(f"| {number} | {row['floor_s']} | {row['floor_cpu_s']} | "
-              f"{row['floor_spread_s']} | {row['floor_spread_cpu_s']} | {row['cold_s']} | "
+        print(f"| {number} | {row['capacity']['capacity']} | {row['floor_s']} | "
+              f"{row['floor_cpu_s']} | {row['floor_spread_s']} | "
+              f"{row['floor_spread_cpu_s']} | {row['cold_s']} | "
               f"{row['cold_cpu_s']} | {'met' if row['met'] else 'MISSED'} |")  # fmt: skip
     print("\n| cold build phase | from (s) | seconds | CPU s | idle core-s |")
     print("|---|---|---|---|---|")
