@@ -3,12 +3,12 @@
 ``floor_cpu_s / cores`` assumes that every core, all busy, does as much work
 as one core alone. A shared host need not: on this project's 2-core virtual
 machine (KVM), two pure-Python loops that each got 100 % of a core did 4 to
-37 % less work each than one loop alone, together 1.55 to 1.85 times one loop's
-work, changing from minute to minute (8 December 2026). :func:`measure` counts the iterations of a
-pure-Python loop (dictionary updates: the kind of work the site's units are
-bound by) run alone, then in one process per core at once, and gives their
-ratio, ``capacity``: ``cores`` on a machine whose cores are independent, less on
-one that shares them. ``tools/bench.py`` measures it before each floor so that
+37 % less work each than one loop alone, together 1.55 to 1.85 times one
+loop's work, changing from minute to minute (8 December 2026).
+:func:`measure` counts the iterations of a pure-Python loop (dictionary
+updates: the kind of work the site's units are bound by) run alone, then in
+one process per core at once, and gives their ratio, ``capacity``: ``cores``
+on a machine whose cores are independent, less on one that shares them. ``tools/bench.py`` measures it before each floor so that
 a missed target can be read against what the machine delivered in that hour.
 """
 
@@ -41,6 +41,7 @@ class Capacity:
     together: tuple[int, ...]
 
     def __post_init__(self) -> None:
+        """Refuse what no measure gives: no loop alone, or no count per core."""
         if self.alone <= 0:
             msg = f"alone must be a positive count, got {self.alone}"
             raise ValueError(msg)
